@@ -1,0 +1,23 @@
+"""Turns the platform's ApplicationError into an HTML error page for the server-rendered views.
+
+The API has its own handler (config.api.exception_handlers); this one covers everything else,
+so that a service error never surfaces as a 500.
+"""
+from __future__ import annotations
+
+from django.shortcuts import render
+
+from config.errors import ApplicationError
+
+
+class ApplicationErrorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, ApplicationError) or request.path.startswith("/api/"):
+            return None
+        return render(request, "error.html", {"error": exception}, status=exception.status)

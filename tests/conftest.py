@@ -1,0 +1,147 @@
+"""Suite-wide fixtures, and a fail-fast check that the real services are reachable."""
+from __future__ import annotations
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+
+SERVICE_HINTS = {
+    "PostgreSQL": "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
+    "Redis": 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
+}
+
+
+def _reachable(url: str, default_port: int) -> tuple[str, int, bool]:
+    parsed = urlparse(url)
+    host, port = parsed.hostname or "127.0.0.1", parsed.port or default_port
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return host, port, True
+    except OSError:
+        return host, port, False
+
+
+def _settings_module(config) -> str:
+    try:
+        return os.environ.get("DJANGO_SETTINGS_MODULE") or str(config.getini("DJANGO_SETTINGS_MODULE"))
+    except ValueError:  # pytest-django disabled (-p no:django): pure tests only
+        return ""
+
+
+def pytest_configure(config):
+    """Stop at once, saying what is missing, rather than hang on a service that is not there."""
+    if _settings_module(config).endswith(".test"):
+        checks = [
+            ("PostgreSQL", "DATABASE_URL", os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/consult"), 5432),
+            ("Redis", "REDIS_URL", os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), 6379),
+        ]
+        missing = []
+        for name, variable, url, port in checks:
+            host, port, ok = _reachable(url, port)
+            if not ok:
+                missing.append(f"- {name} is not reachable at {host}:{port} ({variable}). Start it: {SERVICE_HINTS[name]}")
+        if missing:
+            pytest.exit("The test suite needs real services:\n" + "\n".join(missing), returncode=3)
+
+
+@pytest.fixture
+def corpora_dir():
+    """The real texts in ../shared/corpora; tests that need them skip where they are absent."""
+    from pathlib import Path
+
+    root = Path(os.environ.get("CORPORA_DIR", Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"))
+    if not root.is_dir():
+        pytest.skip(f"{root} not found: set CORPORA_DIR to the shared corpora to run this test")
+    return root
+
+
+SMALL_CONSTITUTION_EN = """# Constitution of Testland
+
+> We, the people of Testland, adopt this Constitution.
+
+## Section I. General Provisions
+
+### Article 1
+
+1. Testland is a democratic state.
+2. The sources of law are:
+1) this Constitution;
+2) the laws.
+
+### Article 2
+
+The capital of Testland is Testville.
+
+## Section II. Rights and Freedoms
+
+### Article 3
+
+1. Everyone has the right to life.
+2. Everyone has the right to liberty.
+
+### Article 3-1
+
+Everyone is equal before the law.
+"""
+
+SMALL_CONSTITUTION_RU = """# Конституция Тестландии
+
+> Мы, народ Тестландии, принимаем настоящую Конституцию.
+
+## Раздел I. Общие положения
+
+### Статья 1
+
+1. Тестландия является демократическим государством.
+2. Источниками права являются:
+1) настоящая Конституция;
+2) законы.
+
+### Статья 2
+
+Столица Тестландии — город Тествиль.
+"""
+
+
+@pytest.fixture
+def document(db):
+    from tests.factories import DocumentFactory
+
+    return DocumentFactory(slug="testland", title="Constitution of Testland")
+
+
+@pytest.fixture
+def make_version(db):
+    """Import (and by default publish) a version of `document` from texts given per language."""
+    from drafts import services
+
+    def make(document, texts=None, *, number=None, publish=True, by=None):
+        texts = texts or {"en": SMALL_CONSTITUTION_EN}
+        uploads = [
+            services.DraftUpload(filename=f"v.{language}.md", data=text.encode(), language=language)
+            for language, text in texts.items()
+        ]
+        sources = services.draft_sources_parse(uploads=uploads)
+        version = services.draft_version_import(document=document, sources=sources, number=number)
+        if publish:
+            version = services.draft_version_publish(version=version, by=by)
+        return version
+
+    return make
+
+
+@pytest.fixture
+def demo(db):
+    """The demo consultation of `make run`, with its admin account (password "admin")."""
+    from consult.demo_data import demo_consultation_load
+
+    return demo_consultation_load(admin_password="admin")
+
+
+@pytest.fixture
+def citizen(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="citizen")

@@ -1,0 +1,75 @@
+"""factory_boy factories shared by the suite."""
+from __future__ import annotations
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from consult.models import CommissionMembership, Consultation, ConsultationDocument, Phase
+from drafts.models import Document
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+
+class AdminFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    title = factory.Sequence(lambda n: f"Constitution {n}")
+    slug = factory.Sequence(lambda n: f"constitution-{n}")
+    kind = Document.Kind.CONSTITUTION
+    authoritative_language = "en"
+
+
+class ConsultationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consultation
+
+    title = factory.Sequence(lambda n: f"Constitutional reform {n}")
+    slug = factory.Sequence(lambda n: f"reform-{n}")
+    status = Consultation.Status.OPEN
+    languages = ["kk", "ru", "en"]
+    starts_on = datetime.date(2026, 1, 12)
+
+
+class ConsultationDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsultationDocument
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    document = factory.SubFactory(DocumentFactory)
+
+
+class PhaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Phase
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    kind = Phase.Kind.COMMENT
+    title = "Public comment on draft 1"
+    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommissionMembership
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = CommissionMembership.Role.REVIEWER
