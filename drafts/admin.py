@@ -1,0 +1,154 @@
+"""Admin for drafts: import with a preview, publish, and published versions shown read-only."""
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from config.errors import ApplicationError
+from drafts import services
+from drafts.forms import DraftUploadForm
+from drafts.models import Document, DraftVersion, Provision, ProvisionText
+
+UPLOAD_CACHE_SECONDS = 60 * 60
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "kind", "authoritative_language"]
+    prepopulated_fields = {"slug": ["title"]}
+    search_fields = ["title", "slug"]
+
+    def get_urls(self):
+        return [
+            path("<int:document_id>/import/", self.admin_site.admin_view(self.import_view), name="drafts_document_import"),
+        ] + super().get_urls()
+
+    def import_view(self, request, document_id):
+        """Upload → preview of the parsed tree → save as a version being prepared."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        document = get_object_or_404(Document, pk=document_id)
+        context = {**self.admin_site.each_context(request), "document": document, "opts": self.model._meta, "title": _("Import a version")}
+        if request.method == "POST" and request.POST.get("token"):
+            return self._import_save(request, document, context)
+        form = DraftUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                sources = services.draft_sources_parse(uploads=form.uploads(), max_bytes=settings.DRAFT_UPLOAD_MAX_BYTES)
+                context["plan"] = services.draft_import_plan(document=document, sources=sources)
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                context["token"] = _upload_stash(request, form)
+                context["number"] = form.cleaned_data.get("number")
+                context["label"] = form.cleaned_data.get("label") or ""
+        context["form"] = form
+        return TemplateResponse(request, "admin/drafts/document_import.html", context)
+
+    def _import_save(self, request, document, context):
+        uploads = cache.get(_upload_key(request, request.POST["token"]))
+        if uploads is None:
+            messages.error(request, _("The preview has expired; upload the files again."))
+            return redirect("admin:drafts_document_import", document.pk)
+        number = request.POST.get("number") or None
+        try:
+            sources = services.draft_sources_parse(uploads=uploads)
+            version = services.draft_version_import(
+                document=document, sources=sources, number=int(number) if number else None, label=request.POST.get("label", "")
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("admin:drafts_document_import", document.pk)
+        cache.delete(_upload_key(request, request.POST["token"]))
+        messages.success(request, _("%(version)s saved. Review it, then publish it.") % {"version": version.label})
+        return redirect("admin:drafts_draftversion_change", version.pk)
+
+
+def _upload_key(request, token: str) -> str:
+    return f"draft-upload:{request.user.pk}:{token}"
+
+
+def _upload_stash(request, form: DraftUploadForm) -> str:
+    """Keep the parsed files between the preview and the save, so they are not uploaded twice."""
+    token = uuid.uuid4().hex
+    cache.set(_upload_key(request, token), form.uploads(), UPLOAD_CACHE_SECONDS)
+    return token
+
+
+@admin.register(DraftVersion)
+class DraftVersionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "number", "status", "published_at", "content_hash"]
+    list_filter = ["status", "document"]
+    actions = ["publish_selected"]
+    readonly_fields = ["document", "number", "languages", "source_filename", "content_hash", "status", "published_at", "published_by", "created_at"]
+    fields = ["document", "number", "label", "status", "languages", "source_filename", "content_hash", "created_at", "published_at", "published_by"]
+
+    def has_add_permission(self, request):
+        return False  # versions are created by importing a text (Documents › Import)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_editable)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and obj is not None and obj.is_editable
+
+    def delete_model(self, request, obj):
+        services.draft_version_delete(version=obj)
+
+    @admin.action(description=_("Publish the selected versions (cannot be undone)"))
+    def publish_selected(self, request, queryset):
+        for version in queryset.order_by("document_id", "number"):
+            try:
+                services.draft_version_publish(version=version, by=request.user)
+            except ApplicationError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                self.message_user(request, _("%(version)s published.") % {"version": version}, messages.SUCCESS)
+
+
+class ProvisionTextInline(admin.TabularInline):
+    model = ProvisionText
+    extra = 0
+    fields = ["language", "heading", "text"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or obj.version.is_editable
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and obj.version.is_editable
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Provision)
+class ProvisionAdmin(admin.ModelAdmin):
+    list_display = ["path", "kind", "number", "version"]
+    list_filter = ["kind", "version__document", "version"]
+    search_fields = ["path", "number", "texts__text"]
+    list_select_related = ["version__document"]
+    readonly_fields = ["version", "lineage", "parent", "kind", "number", "path", "order", "depth", "content_hash"]
+    inlines = [ProvisionTextInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_formset(self, request, form, formset, change):
+        """Corrections to a version being prepared go through the service, which rehashes the version."""
+        for text_form in formset.forms:
+            if text_form.has_changed() and text_form.cleaned_data:
+                data = text_form.cleaned_data
+                services.provision_text_update(
+                    provision=form.instance, language=data["language"], heading=data.get("heading", ""), text=data.get("text", "")
+                )

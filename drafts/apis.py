@@ -1,0 +1,204 @@
+"""REST API of the drafts app: documents, versions, provisions; import and publish for admins."""
+from __future__ import annotations
+
+import django_filters
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from config.api.pagination import IdCursorPagination
+from config.errors import ApplicationError
+from drafts import selectors, services
+from drafts.models import LANGUAGE_CHOICES, Document, DraftVersion, Provision
+
+
+def _public_only(request) -> bool:
+    return not (request.user.is_authenticated and request.user.is_staff)
+
+
+class VersionSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DraftVersion
+        fields = ["id", "number", "label", "status", "languages", "published_at", "content_hash"]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    versions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = ["id", "slug", "title", "kind", "authoritative_language", "versions"]
+
+    def get_versions(self, document) -> list[dict]:
+        public_only = self.context.get("public_only", True)
+        versions = [v for v in document.versions.all() if not public_only or v.status in selectors.PUBLIC_STATUSES]
+        return VersionSummarySerializer(versions, many=True).data
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    document = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    provision_count = serializers.IntegerField(read_only=True)
+    is_baseline = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = DraftVersion
+        fields = [
+            "id", "document", "number", "label", "status", "is_baseline", "languages", "source_filename",
+            "content_hash", "created_at", "published_at", "provision_count",
+        ]
+
+
+class ProvisionSerializer(serializers.ModelSerializer):
+    version = serializers.PrimaryKeyRelatedField(read_only=True)
+    lineage = serializers.PrimaryKeyRelatedField(read_only=True)
+    parent = serializers.PrimaryKeyRelatedField(read_only=True)
+    document = serializers.SlugRelatedField(source="version.document", slug_field="slug", read_only=True)
+    version_number = serializers.IntegerField(source="version.number", read_only=True)
+    texts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Provision
+        fields = [
+            "id", "document", "version", "version_number", "lineage", "parent", "kind", "number", "path",
+            "order", "depth", "content_hash", "texts",
+        ]
+
+    def get_texts(self, provision) -> dict[str, dict[str, str]]:
+        return {t.language: {"heading": t.heading, "text": t.text} for t in provision.texts.all()}
+
+
+class ProvisionNodeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="provision.pk")
+    lineage = serializers.IntegerField(source="provision.lineage_id")
+    kind = serializers.CharField()
+    number = serializers.CharField()
+    path = serializers.CharField()
+    heading = serializers.CharField()
+    text = serializers.CharField()
+    language = serializers.CharField()
+    is_fallback = serializers.BooleanField()
+    children = serializers.SerializerMethodField()
+
+    def get_children(self, node) -> list[dict]:
+        return ProvisionNodeSerializer(node.children, many=True).data
+
+
+class VersionImportSerializer(serializers.Serializer):
+    files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=[c for c, _l in LANGUAGE_CHOICES] + [""]), required=False,
+        help_text="One per file, in the same order; empty to detect from the text.",
+    )
+    number = serializers.IntegerField(required=False, min_value=0)
+    label = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Documents being drafted, with their versions."""
+
+    serializer_class = DocumentSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return selectors.document_list()
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "public_only": _public_only(self.request)}
+
+    @extend_schema(
+        request={"multipart/form-data": VersionImportSerializer},
+        responses={201: VersionSerializer},
+        summary="Import a new version (admins)",
+    )
+    @action(
+        detail=True, methods=["post"], url_path="versions",
+        permission_classes=[permissions.IsAdminUser], parser_classes=[MultiPartParser, FormParser],
+    )
+    def import_version(self, request, slug=None):
+        """Parse the uploaded texts (one per language) into a version being prepared; nothing is published."""
+        document = self.get_object()
+        payload = VersionImportSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        files = payload.validated_data["files"]
+        languages = payload.validated_data.get("languages") or [""] * len(files)
+        if len(languages) != len(files):
+            raise ApplicationError(
+                "Give one language per file, or none.", fields={"languages": ["One per file, in the same order."]}
+            )
+        uploads = [
+            services.DraftUpload(filename=f.name, data=f.read(), language=language or None)
+            for f, language in zip(files, languages, strict=True)
+        ]
+        sources = services.draft_sources_parse(uploads=uploads, max_bytes=settings.DRAFT_UPLOAD_MAX_BYTES)
+        version = services.draft_version_import(
+            document=document, sources=sources,
+            number=payload.validated_data.get("number"), label=payload.validated_data.get("label", ""),
+        )
+        version = selectors.draft_version_list(public_only=False).get(pk=version.pk)
+        return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+
+class VersionFilter(django_filters.FilterSet):
+    document = django_filters.CharFilter(field_name="document__slug")
+
+    class Meta:
+        model = DraftVersion
+        fields = ["document", "status", "number"]
+
+
+class VersionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Versions of documents. The public sees published and superseded ones; admins also those being prepared."""
+
+    serializer_class = VersionSerializer
+    filterset_class = VersionFilter
+
+    def get_queryset(self):
+        return selectors.draft_version_list(public_only=_public_only(self.request))
+
+    @extend_schema(
+        parameters=[OpenApiParameter("language", OpenApiTypes.STR, description="kk, ru or en; default authoritative")],
+        responses=ProvisionNodeSerializer(many=True),
+        summary="The version's provisions as a nested tree",
+    )
+    @action(detail=True, methods=["get"])
+    def tree(self, request, pk=None):
+        version = self.get_object()
+        language = request.query_params.get("language") or version.document.authoritative_language
+        roots = selectors.provision_tree_for_version(version=version, language=language)
+        return Response(ProvisionNodeSerializer(roots, many=True).data)
+
+    @extend_schema(request=None, responses={200: VersionSerializer}, summary="Publish a version (admins)")
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAdminUser])
+    def publish(self, request, pk=None):
+        """Publish a version being prepared. It can never be edited afterwards."""
+        version = self.get_object()
+        services.draft_version_publish(version=version, by=request.user)
+        return Response(VersionSerializer(self.get_queryset().get(pk=version.pk)).data)
+
+
+class ProvisionFilter(django_filters.FilterSet):
+    document = django_filters.CharFilter(field_name="version__document__slug")
+    kind = django_filters.ChoiceFilter(choices=Provision.Kind.choices)
+    search = django_filters.CharFilter(method="filter_search", help_text="Words that the heading or text contains, any language.")
+
+    class Meta:
+        model = Provision
+        fields = ["version", "document", "kind", "number", "lineage", "path", "parent"]
+
+    def filter_search(self, queryset, name, value):
+        return selectors.provision_search(provisions=queryset, query=value)
+
+
+class ProvisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Every provision of every public version, flat, in reading order, with its texts in every language."""
+
+    serializer_class = ProvisionSerializer
+    filterset_class = ProvisionFilter
+    pagination_class = IdCursorPagination
+
+    def get_queryset(self):
+        return selectors.provision_queryset(public_only=_public_only(self.request))

@@ -1,0 +1,147 @@
+"""What an import will write, worked out before anything is written (pure, no Django).
+
+The authoritative language's text gives the tree; each translation is matched to it
+provision by provision (by article and paragraph label). The plan is what the admin
+previews and what `services.draft_version_import` saves, so the preview cannot differ
+from the result.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from drafts.parser import FlatProvision, ParsedDocument, flatten, match_translations
+
+
+@dataclass(frozen=True)
+class DraftSource:
+    """One uploaded text of the version in one language."""
+
+    language: str
+    parsed: ParsedDocument
+    filename: str = ""
+
+
+@dataclass(frozen=True)
+class PlannedText:
+    heading: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PlannedProvision:
+    index: int
+    parent: int | None
+    depth: int
+    kind: str
+    number: str
+    path: str
+    texts: dict[str, PlannedText]
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class TranslationCoverage:
+    language: str
+    filename: str
+    matched: int
+    total: int
+    unmatched_paths: tuple[str, ...] = field(default=())
+
+    @property
+    def share(self) -> float:
+        return self.matched / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    authoritative_language: str
+    title: str
+    provisions: tuple[PlannedProvision, ...]
+    coverage: tuple[TranslationCoverage, ...]
+
+    @property
+    def languages(self) -> list[str]:
+        return [self.authoritative_language] + [c.language for c in self.coverage]
+
+    def count_by_kind(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for provision in self.provisions:
+            counts[provision.kind] = counts.get(provision.kind, 0) + 1
+        return counts
+
+
+def provision_content_hash(*, kind: str, number: str, path: str, texts: dict[str, PlannedText]) -> str:
+    """SHA-256 of a provision's canonical content: what it is, where it is, and every language's words."""
+    canonical = {
+        "kind": kind,
+        "number": number,
+        "path": path,
+        "texts": {language: [t.heading, t.text] for language, t in sorted(texts.items())},
+    }
+    encoded = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def version_content_hash(provision_hashes: Sequence[str]) -> str:
+    """SHA-256 over the provisions' hashes in reading order: any change anywhere changes it."""
+    digest = hashlib.sha256()
+    for provision_hash in provision_hashes:
+        digest.update(provision_hash.encode("ascii"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def import_plan_build(*, authoritative_language: str, sources: Sequence[DraftSource]) -> ImportPlan:
+    """Build the plan. The caller has checked that exactly one source is in the authoritative language."""
+    primary_source = next(s for s in sources if s.language == authoritative_language)
+    primary = flatten(primary_source.parsed)
+    texts: list[dict[str, PlannedText]] = [
+        {authoritative_language: PlannedText(p.heading, p.text)} for p in primary
+    ]
+    coverage = []
+    for source in sources:
+        if source is primary_source:
+            continue
+        coverage.append(_add_translation(primary, texts, source))
+
+    provisions = tuple(
+        PlannedProvision(
+            index=p.index,
+            parent=p.parent,
+            depth=p.depth,
+            kind=p.kind,
+            number=p.number,
+            path=p.path,
+            texts=texts[p.index],
+            content_hash=provision_content_hash(kind=p.kind, number=p.number, path=p.path, texts=texts[p.index]),
+        )
+        for p in primary
+    )
+    return ImportPlan(
+        authoritative_language=authoritative_language,
+        title=primary_source.parsed.title,
+        provisions=provisions,
+        coverage=tuple(coverage),
+    )
+
+
+def _add_translation(
+    primary: Sequence[FlatProvision], texts: list[dict[str, PlannedText]], source: DraftSource
+) -> TranslationCoverage:
+    translation = flatten(source.parsed)
+    matches = match_translations(primary, translation)
+    for primary_index, translation_index in matches.items():
+        matched = translation[translation_index]
+        texts[primary_index][source.language] = PlannedText(matched.heading, matched.text)
+    matched_indexes = set(matches.values())
+    unmatched = tuple(p.path for p in translation if p.index not in matched_indexes)
+    return TranslationCoverage(
+        language=source.language,
+        filename=source.filename,
+        matched=len(matches),
+        total=len(primary),
+        unmatched_paths=unmatched,
+    )

@@ -1,0 +1,146 @@
+"""Documents, their versions and the provision trees of each version.
+
+A published DraftVersion is an immutable snapshot: its provisions and texts are
+written once by `services.draft_version_import` and never edited afterwards
+(services refuse it, PostgreSQL triggers refuse it, the admin shows them read-only).
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+LANGUAGE_CHOICES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English")), ("de", _("German"))]
+
+
+class Document(models.Model):
+    """A legal text being drafted: a constitution, a constitutional law."""
+
+    class Kind(models.TextChoices):
+        CONSTITUTION = "constitution", _("Constitution")
+        CONSTITUTIONAL_LAW = "constitutional_law", _("Constitutional law")
+        LAW = "law", _("Law")
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.CONSTITUTION)
+    authoritative_language = models.CharField(
+        max_length=8,
+        choices=LANGUAGE_CHOICES,
+        help_text=_("The language whose text is legally binding; the others are translations."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DraftVersion(models.Model):
+    """One version of a document: 0 is the baseline (the text in force), 1, 2, 3 … the drafts."""
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", _("Preparing")
+        PUBLISHED = "published", _("Published")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    label = models.CharField(max_length=200)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PREPARING)
+    languages = models.JSONField(default=list, help_text=_("Languages this version has texts in."))
+    source_filename = models.CharField(max_length=255, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True, help_text=_("SHA-256 over every provision's hash."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["document_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="draftversion_unique_number"),
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                name="draftversion_published_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} — {self.label}"
+
+    @property
+    def is_baseline(self) -> bool:
+        return self.number == 0
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.PREPARING
+
+
+class Lineage(models.Model):
+    """The identity of 'the same provision' across versions, whatever its number or place."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="lineages")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"L{self.pk}"
+
+
+class Provision(models.Model):
+    """A node of a version's tree. Rows of one version are inserted in document order, so id order is reading order."""
+
+    class Kind(models.TextChoices):
+        PREAMBLE = "preamble", _("Preamble")
+        PART = "part", _("Part")
+        SECTION = "section", _("Section")
+        CHAPTER = "chapter", _("Chapter")
+        ARTICLE = "article", _("Article")
+        PARAGRAPH = "paragraph", _("Paragraph")
+        SUBPARAGRAPH = "subparagraph", _("Sub-paragraph")
+
+    version = models.ForeignKey(DraftVersion, on_delete=models.CASCADE, related_name="provisions")
+    lineage = models.ForeignKey(Lineage, on_delete=models.PROTECT, related_name="provisions")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    number = models.CharField(max_length=32, blank=True, help_text=_('As printed: "10", "10-1", "IV".'))
+    path = models.CharField(max_length=255, help_text=_('Numbers from the root, e.g. "II/10/3".'))
+    order = models.PositiveIntegerField(help_text=_("Position in reading order within the version."))
+    depth = models.PositiveSmallIntegerField(default=0)
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["version_id", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "path"], name="provision_unique_path"),
+            models.UniqueConstraint(fields=["version", "order"], name="provision_unique_order"),
+            models.UniqueConstraint(fields=["version", "lineage"], name="provision_unique_lineage"),
+        ]
+        indexes = [models.Index(fields=["version", "kind", "number"], name="provision_kind_number")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}".strip()
+
+    @property
+    def anchor(self) -> str:
+        """A stable HTML id for the provision within its version, e.g. "p-II.10.3"."""
+        return "p-" + self.path.replace("/", ".")
+
+
+class ProvisionText(models.Model):
+    """The heading and text of a provision in one language."""
+
+    provision = models.ForeignKey(Provision, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES)
+    heading = models.CharField(max_length=500, blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provision", "language"], name="provisiontext_unique_language")]
+
+    def __str__(self) -> str:
+        return f"{self.provision} [{self.language}]"

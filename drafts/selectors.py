@@ -1,0 +1,192 @@
+"""Reads of the drafts app. Each selector runs a fixed, small number of queries however long the document."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from config.errors import NotFound
+from drafts.models import Document, DraftVersion, Provision, ProvisionText
+
+PUBLIC_STATUSES = (DraftVersion.Status.PUBLISHED, DraftVersion.Status.SUPERSEDED)
+
+
+@dataclass
+class ProvisionNode:
+    """A provision as the reader shows it: its words in one language, with its children."""
+
+    provision: Provision
+    heading: str
+    text: str
+    language: str
+    is_fallback: bool
+    children: list[ProvisionNode] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.provision.kind
+
+    @property
+    def number(self) -> str:
+        return self.provision.number
+
+    @property
+    def path(self) -> str:
+        return self.provision.path
+
+    @property
+    def anchor(self) -> str:
+        return self.provision.anchor
+
+    @property
+    def is_container(self) -> bool:
+        return self.provision.kind in (Provision.Kind.PART, Provision.Kind.SECTION, Provision.Kind.CHAPTER)
+
+
+def document_list(*, ids: Iterable[int] | None = None) -> QuerySet[Document]:
+    documents = Document.objects.all()
+    if ids is not None:
+        documents = documents.filter(pk__in=list(ids))
+    return documents.prefetch_related(
+        Prefetch("versions", queryset=DraftVersion.objects.order_by("number"))
+    )
+
+
+def document_get(*, slug: str) -> Document:
+    try:
+        return Document.objects.get(slug=slug)
+    except Document.DoesNotExist as error:
+        raise NotFound(f"No document {slug!r}.") from error
+
+
+def draft_version_list(*, document: Document | None = None, public_only: bool = True) -> QuerySet[DraftVersion]:
+    versions = DraftVersion.objects.select_related("document").annotate(provision_count=Count("provisions"))
+    if document is not None:
+        versions = versions.filter(document=document)
+    if public_only:
+        versions = versions.filter(status__in=PUBLIC_STATUSES)
+    return versions.order_by("document_id", "number")
+
+
+def draft_version_get(*, document: Document, number: int, public_only: bool = True) -> DraftVersion:
+    versions = DraftVersion.objects.select_related("document").filter(document=document, number=number)
+    if public_only:
+        versions = versions.filter(status__in=PUBLIC_STATUSES)
+    version = versions.first()
+    if version is None:
+        raise NotFound(f"{document.title} has no published version {number}.")
+    return version
+
+
+def draft_version_latest_public(*, document: Document) -> DraftVersion | None:
+    """The newest published draft; the baseline only when no draft is out yet."""
+    return (
+        DraftVersion.objects.select_related("document")
+        .filter(document=document, status__in=PUBLIC_STATUSES)
+        .order_by("-number")
+        .first()
+    )
+
+
+def provision_queryset(*, public_only: bool = True) -> QuerySet[Provision]:
+    """Provisions with their version, document and every text, in reading order: two queries a page."""
+    provisions = Provision.objects.select_related("version__document").prefetch_related(
+        Prefetch("texts", queryset=ProvisionText.objects.order_by("language"))
+    )
+    if public_only:
+        provisions = provisions.filter(version__status__in=PUBLIC_STATUSES)
+    return provisions
+
+
+def provision_search(*, provisions: QuerySet[Provision], query: str) -> QuerySet[Provision]:
+    """Provisions whose heading or text in any language contains every word of `query`."""
+    for word in query.split():
+        matching = ProvisionText.objects.filter(Q(text__icontains=word) | Q(heading__icontains=word))
+        provisions = provisions.filter(pk__in=matching.values("provision_id"))
+    return provisions
+
+
+def provision_tree_for_version(*, version: DraftVersion, language: str) -> list[ProvisionNode]:
+    """The whole tree of a version in `language`, falling back to the authoritative text where untranslated."""
+    nodes = _provision_nodes(version=version, language=language, provisions=version.provisions.order_by("order"))
+    roots: list[ProvisionNode] = []
+    by_id = {node.provision.pk: node for node in nodes}
+    for node in nodes:
+        parent = by_id.get(node.provision.parent_id)
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+def provision_get(*, version: DraftVersion, path: str, language: str) -> ProvisionNode:
+    """One provision with its subtree, in `language`."""
+    provision = version.provisions.filter(path=path).first()
+    if provision is None:
+        raise NotFound(f"{version.label} has no provision {path}.")
+    subtree = version.provisions.filter(
+        Q(pk=provision.pk) | Q(path__startswith=provision.path + "/"), order__gte=provision.order
+    ).order_by("order")
+    nodes = _provision_nodes(version=version, language=language, provisions=subtree)
+    by_id = {node.provision.pk: node for node in nodes}
+    for node in nodes[1:]:
+        parent = by_id.get(node.provision.parent_id)
+        if parent:
+            parent.children.append(node)
+    return nodes[0]
+
+
+def provision_ancestors(*, provision: Provision) -> list[Provision]:
+    """The containers above a provision, from the root, in one query."""
+    parts = provision.path.split("/")
+    prefixes = ["/".join(parts[:i]) for i in range(1, len(parts))]
+    return list(Provision.objects.filter(version_id=provision.version_id, path__in=prefixes).order_by("order"))
+
+
+def provision_neighbours(*, provision: Provision) -> tuple[Provision | None, Provision | None]:
+    """The previous and next provision of the same kind in reading order (article to article)."""
+    same_kind = Provision.objects.filter(version_id=provision.version_id, kind=provision.kind)
+    previous = same_kind.filter(order__lt=provision.order).order_by("-order").first()
+    following = same_kind.filter(order__gt=provision.order).order_by("order").first()
+    return previous, following
+
+
+def provision_parallel_texts(*, provision: Provision) -> list[tuple[Provision, list[ProvisionText | None]]]:
+    """A provision and its subtree with the texts of every language side by side, authoritative first."""
+    version = provision.version
+    languages = version_text_languages(version=version)
+    subtree = (
+        version.provisions.filter(Q(pk=provision.pk) | Q(path__startswith=provision.path + "/"))
+        .order_by("order")
+        .prefetch_related("texts")
+    )
+    rows = []
+    for row in subtree:
+        texts = {t.language: t for t in row.texts.all()}
+        rows.append((row, [texts.get(language) for language in languages]))
+    return rows
+
+
+def version_text_languages(*, version: DraftVersion) -> list[str]:
+    """The languages of the version, authoritative first."""
+    authoritative = version.document.authoritative_language
+    return [authoritative] + [code for code in version.languages if code != authoritative]
+
+
+def _provision_nodes(*, version: DraftVersion, language: str, provisions: QuerySet[Provision]) -> list[ProvisionNode]:
+    authoritative = version.document.authoritative_language
+    wanted = {language, authoritative}
+    rows = list(provisions.prefetch_related(Prefetch("texts", queryset=ProvisionText.objects.filter(language__in=wanted))))
+    nodes = []
+    for provision in rows:
+        texts = {t.language: t for t in provision.texts.all()}
+        chosen = texts.get(language) or texts.get(authoritative)
+        nodes.append(
+            ProvisionNode(
+                provision=provision,
+                heading=chosen.heading if chosen else "",
+                text=chosen.text if chosen else "",
+                language=chosen.language if chosen else authoritative,
+                is_fallback=language not in texts,
+            )
+        )
+    return nodes

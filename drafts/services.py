@@ -1,0 +1,217 @@
+"""Writes of the drafts app: documents, importing versions, publishing them.
+
+Lock order, when a service takes several: document, then version (DESIGN: consultation,
+document, version).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.errors import ApplicationError, InvalidState
+from drafts.import_plan import DraftSource, ImportPlan, PlannedText, import_plan_build, provision_content_hash, version_content_hash
+from drafts.models import LANGUAGE_CHOICES, Document, DraftVersion, Lineage, Provision, ProvisionText
+from drafts.parser import DraftParseError, parse_upload
+
+SUPPORTED_LANGUAGES = {code for code, _label in LANGUAGE_CHOICES}
+_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class DraftUpload:
+    """An uploaded file as the caller received it; `language` None means "detect from the text"."""
+
+    filename: str
+    data: bytes
+    language: str | None = None
+
+
+def document_create(*, title: str, slug: str, authoritative_language: str, kind: str = Document.Kind.CONSTITUTION) -> Document:
+    document = Document(title=title, slug=slug, kind=kind, authoritative_language=authoritative_language)
+    document.full_clean()
+    document.save()
+    return document
+
+
+def draft_sources_parse(*, uploads: Sequence[DraftUpload], max_bytes: int | None = None) -> list[DraftSource]:
+    """Parse uploaded files into sources, one per language; raise ApplicationError naming the file and line."""
+    if not uploads:
+        raise ApplicationError(_("Upload at least one file."), fields={"files": [_("No file was uploaded.")]})
+    sources: list[DraftSource] = []
+    for upload in uploads:
+        if max_bytes is not None and len(upload.data) > max_bytes:
+            message = _("%(file)s is %(size)d bytes; the limit is %(limit)d bytes.") % {
+                "file": upload.filename, "size": len(upload.data), "limit": max_bytes,
+            }
+            raise ApplicationError(message, fields={"files": [message]}, code="file_too_large")
+        try:
+            parsed = parse_upload(filename=upload.filename, data=upload.data)
+        except DraftParseError as error:
+            message = f"{upload.filename}: {error}"
+            raise ApplicationError(message, fields={"files": [message]}, code="unparseable") from error
+        language = upload.language or parsed.language
+        if language not in SUPPORTED_LANGUAGES:
+            message = _("%(file)s: could not tell the language of the text; choose it explicitly.") % {"file": upload.filename}
+            raise ApplicationError(message, fields={"language": [message]}, code="language_unknown")
+        if any(s.language == language for s in sources):
+            message = _("Two files are in the same language (%(language)s).") % {"language": language}
+            raise ApplicationError(message, fields={"files": [message]}, code="language_duplicate")
+        sources.append(DraftSource(language=language, parsed=parsed, filename=upload.filename))
+    return sources
+
+
+def draft_import_plan(*, document: Document, sources: Sequence[DraftSource]) -> ImportPlan:
+    """What importing these sources into `document` would write; nothing is saved."""
+    if not any(s.language == document.authoritative_language for s in sources):
+        message = _("One file must be in the authoritative language of %(document)s (%(language)s).") % {
+            "document": document.title, "language": document.authoritative_language,
+        }
+        raise ApplicationError(message, fields={"files": [message]}, code="authoritative_missing")
+    return import_plan_build(authoritative_language=document.authoritative_language, sources=sources)
+
+
+def draft_version_import(
+    *, document: Document, sources: Sequence[DraftSource], number: int | None = None, label: str = ""
+) -> DraftVersion:
+    """Create a *preparing* version of `document` holding the parsed texts; nothing is published.
+
+    `number` defaults to the next free one. Each provision starts its own lineage here;
+    alignment with the previous version reassigns lineages when it runs.
+    """
+    plan = draft_import_plan(document=document, sources=sources)
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        if number is None:
+            number = (document.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+        if document.versions.filter(number=number).exists():
+            message = _("%(document)s already has a version %(number)d.") % {"document": document.title, "number": number}
+            raise ApplicationError(message, fields={"number": [message]}, code="version_exists")
+        version = DraftVersion(
+            document=document,
+            number=number,
+            label=label or (_("Baseline (text in force)") if number == 0 else _("Draft %(number)d") % {"number": number}),
+            languages=plan.languages,
+            source_filename=", ".join(s.filename for s in sources if s.filename)[:255],
+        )
+        version.full_clean()
+        version.save()
+        _provisions_write(version=version, plan=plan)
+        version.content_hash = version_content_hash([p.content_hash for p in plan.provisions])
+        version.save(update_fields=["content_hash"])
+    return version
+
+
+def _provisions_write(*, version: DraftVersion, plan: ImportPlan) -> None:
+    """Insert the plan's tree in reading order, so that id order is reading order."""
+    lineages = Lineage.objects.bulk_create(
+        [Lineage(document_id=version.document_id) for _p in plan.provisions], batch_size=_BATCH
+    )
+    provisions = Provision.objects.bulk_create(
+        [
+            Provision(
+                version=version,
+                lineage=lineages[p.index],
+                kind=p.kind,
+                number=p.number,
+                path=p.path,
+                order=p.index,
+                depth=p.depth,
+                content_hash=p.content_hash,
+            )
+            for p in plan.provisions
+        ],
+        batch_size=_BATCH,
+    )
+    children = []
+    for planned, provision in zip(plan.provisions, provisions, strict=True):
+        if planned.parent is not None:
+            provision.parent_id = provisions[planned.parent].pk
+            children.append(provision)
+    Provision.objects.bulk_update(children, ["parent"], batch_size=_BATCH)
+    ProvisionText.objects.bulk_create(
+        [
+            ProvisionText(provision=provision, language=language, heading=text.heading, text=text.text)
+            for planned, provision in zip(plan.provisions, provisions, strict=True)
+            for language, text in planned.texts.items()
+        ],
+        batch_size=_BATCH,
+    )
+
+
+def provision_text_update(*, provision: Provision, language: str, heading: str, text: str) -> Provision:
+    """Correct a provision's words before publication; a published version can never be edited."""
+    with transaction.atomic():
+        version = DraftVersion.objects.select_for_update().get(pk=provision.version_id)
+        _ensure_editable(version)
+        ProvisionText.objects.update_or_create(
+            provision=provision, language=language, defaults={"heading": heading, "text": text}
+        )
+        texts = {t.language: PlannedText(t.heading, t.text) for t in provision.texts.all()}
+        provision.content_hash = provision_content_hash(
+            kind=provision.kind, number=provision.number, path=provision.path, texts=texts
+        )
+        provision.save(update_fields=["content_hash"])
+        _version_rehash(version)
+    return provision
+
+
+def draft_version_delete(*, version: DraftVersion) -> None:
+    """Discard a version still being prepared (a wrong upload); published versions stay forever."""
+    with transaction.atomic():
+        version = DraftVersion.objects.select_for_update().get(pk=version.pk)
+        _ensure_editable(version)
+        lineage_ids = list(version.provisions.values_list("lineage_id", flat=True))
+        version.provisions.all().delete()
+        version.delete()
+        Lineage.objects.filter(pk__in=lineage_ids, provisions__isnull=True).delete()
+
+
+def draft_version_publish(*, version: DraftVersion, by: AbstractBaseUser | None) -> DraftVersion:
+    """Publish a preparing version: it becomes an immutable snapshot, and earlier drafts are superseded.
+
+    Takes the document lock first, then the version lock, so that two admins publishing
+    two versions of one document at once are serialised.
+    """
+    with transaction.atomic():
+        Document.objects.select_for_update().get(pk=version.document_id)
+        version = DraftVersion.objects.select_for_update().get(pk=version.pk)
+        if version.status != DraftVersion.Status.PREPARING:
+            raise InvalidState(
+                _("%(version)s is %(status)s; only a version being prepared can be published.")
+                % {"version": version.label, "status": version.get_status_display().lower()},
+                code="not_preparing",
+            )
+        if not version.provisions.exists():
+            raise InvalidState(_("%(version)s has no provisions to publish.") % {"version": version.label}, code="empty_version")
+        _version_rehash(version)
+        if version.number > 0:
+            DraftVersion.objects.filter(
+                document_id=version.document_id, status=DraftVersion.Status.PUBLISHED, number__gt=0
+            ).exclude(pk=version.pk).update(status=DraftVersion.Status.SUPERSEDED)
+        version.status = DraftVersion.Status.PUBLISHED
+        version.published_at = timezone.now()
+        version.published_by = by
+        version.full_clean()
+        version.save(update_fields=["status", "published_at", "published_by", "content_hash"])
+    return version
+
+
+def _ensure_editable(version: DraftVersion) -> None:
+    if not version.is_editable:
+        raise InvalidState(
+            _("%(version)s is published and can no longer be changed; prepare a new version instead.")
+            % {"version": version.label},
+            code="version_immutable",
+        )
+
+
+def _version_rehash(version: DraftVersion) -> None:
+    hashes = version.provisions.order_by("order").values_list("content_hash", flat=True)
+    version.content_hash = version_content_hash(list(hashes))
+    version.save(update_fields=["content_hash"])
