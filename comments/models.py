@@ -1,0 +1,1 @@
+"""Comments, receipts, moderation and concerns arrive with the public-comment issue."""

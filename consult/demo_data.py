@@ -1,0 +1,101 @@
+"""The demo consultation (a fictional constitution written for this project), loaded by `make run` and by tests."""
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from consult import services
+from consult.models import Consultation, Phase
+from drafts import services as draft_services
+from drafts.models import Document, DraftVersion
+
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+DEMO_SLUG = "tarvania-2026"
+CONSTITUTION_SLUG = "constitution"
+REFERENDUM_LAW_SLUG = "referendum-law"
+
+
+def demo_consultation_load(*, admin_password: str | None = None) -> Consultation:
+    """Create the demo consultation with its documents, versions and phases; a second call changes nothing."""
+    existing = Consultation.objects.filter(slug=DEMO_SLUG).first()
+    if existing:
+        return existing
+    with transaction.atomic():
+        admin = _demo_admin(admin_password)
+        consultation = services.consultation_create(
+            title="Constitutional reform of the Republic of Tarvania",
+            slug=DEMO_SLUG,
+            description=(
+                "The Constitutional Commission invites everyone to comment on draft 1 of the new Constitution "
+                "and on the draft Constitutional Law on the Republic Referendum. Comment on any article or "
+                "paragraph; the commission will answer every concern before it publishes draft 2.\n\n"
+                "This is a demonstration consultation: the Republic of Tarvania and its texts are fictional."
+            ),
+            languages=["kk", "ru", "en"],
+            starts_on=timezone.localdate() - datetime.timedelta(days=10),
+            ends_on=timezone.localdate() + datetime.timedelta(days=50),
+            status=Consultation.Status.OPEN,
+        )
+        constitution = draft_services.document_create(
+            title="Constitution of the Republic of Tarvania", slug=CONSTITUTION_SLUG, authoritative_language="en"
+        )
+        law = draft_services.document_create(
+            title="Constitutional Law on the Republic Referendum", slug=REFERENDUM_LAW_SLUG,
+            authoritative_language="en", kind=Document.Kind.CONSTITUTIONAL_LAW,
+        )
+        for document in (constitution, law):
+            services.consultation_document_add(consultation=consultation, document=document)
+
+        _demo_version(constitution, 0, "Baseline: the Constitution in force", {"en": "constitution_v0.en.md"}, admin)
+        draft = _demo_version(
+            constitution, 1, "Draft 1", {"en": "constitution_v1.en.md", "ru": "constitution_v1.ru.md"}, admin
+        )
+        law_draft = _demo_version(law, 1, "Draft 1", {"en": "referendum_law_v1.en.md"}, admin)
+        _demo_phases(consultation, draft, law_draft)
+    return consultation
+
+
+def _demo_admin(password: str | None):
+    if password is None:
+        return None
+    user, _created = get_user_model().objects.get_or_create(
+        username="admin", defaults={"is_staff": True, "is_superuser": True, "email": "admin@example.org"}
+    )
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
+def _demo_version(document: Document, number: int, label: str, files: dict[str, str], admin) -> DraftVersion:
+    uploads = [
+        draft_services.DraftUpload(filename=name, data=(DEMO_DIR / name).read_bytes(), language=language)
+        for language, name in files.items()
+    ]
+    sources = draft_services.draft_sources_parse(uploads=uploads)
+    version = draft_services.draft_version_import(document=document, sources=sources, number=number, label=label)
+    return draft_services.draft_version_publish(version=version, by=admin)
+
+
+def _demo_phases(consultation: Consultation, draft: DraftVersion, law_draft: DraftVersion) -> None:
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    day = datetime.timedelta(days=1)
+    services.phase_create(
+        consultation=consultation, title="Public comment on draft 1 of the Constitution",
+        version=draft, opens_at=now - 10 * day, closes_at=now + 30 * day,
+    )
+    services.phase_create(
+        consultation=consultation, title="Public comment on the draft Referendum Law",
+        version=law_draft, opens_at=now - 10 * day, closes_at=now + 30 * day,
+    )
+    services.phase_create(
+        consultation=consultation, kind=Phase.Kind.REVIEW, title="The commission answers every concern",
+        opens_at=now + 30 * day, closes_at=now + 45 * day,
+    )
+    services.phase_create(
+        consultation=consultation, kind=Phase.Kind.REFERENDUM, title="Referendum on the new Constitution",
+        opens_at=now + 50 * day, closes_at=now + 51 * day,
+    )

@@ -1,0 +1,69 @@
+"""Writes of the consult app: consultations, the documents they cover, phases, commission membership."""
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from config.errors import ApplicationError
+from consult.models import CommissionMembership, Consultation, ConsultationDocument, Phase
+from drafts.models import Document, DraftVersion
+
+
+def consultation_create(
+    *,
+    title: str,
+    slug: str,
+    description: str = "",
+    languages: list[str] | None = None,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+    status: str = Consultation.Status.DRAFT,
+) -> Consultation:
+    consultation = Consultation(
+        title=title, slug=slug, description=description, languages=languages or ["kk", "ru", "en"],
+        starts_on=starts_on, ends_on=ends_on, status=status,
+    )
+    consultation.full_clean()
+    consultation.save()
+    return consultation
+
+
+def consultation_document_add(*, consultation: Consultation, document: Document) -> ConsultationDocument:
+    with transaction.atomic():
+        order = consultation.document_links.count()
+        link = ConsultationDocument(consultation=consultation, document=document, order=order)
+        link.full_clean()
+        link.save()
+    return link
+
+
+def phase_create(
+    *,
+    consultation: Consultation,
+    title: str,
+    opens_at: datetime.datetime,
+    closes_at: datetime.datetime,
+    kind: str = Phase.Kind.COMMENT,
+    version: DraftVersion | None = None,
+) -> Phase:
+    """Add a phase; a comment phase must be about a version of one of the consultation's documents."""
+    if kind == Phase.Kind.COMMENT and version is None:
+        raise ApplicationError(_("A public comment phase needs the version to comment on."), fields={"version": [_("Required.")]})
+    if version is not None and not consultation.document_links.filter(document_id=version.document_id).exists():
+        message = _("%(version)s belongs to a document this consultation does not cover.") % {"version": version}
+        raise ApplicationError(message, fields={"version": [message]})
+    phase = Phase(consultation=consultation, kind=kind, title=title, version=version, opens_at=opens_at, closes_at=closes_at)
+    phase.full_clean()
+    phase.save()
+    return phase
+
+
+def commission_member_add(*, consultation: Consultation, user: AbstractBaseUser, role: str = CommissionMembership.Role.REVIEWER) -> CommissionMembership:
+    membership, _created = CommissionMembership.objects.update_or_create(
+        consultation=consultation, user=user, defaults={"role": role}
+    )
+    membership.full_clean()
+    return membership

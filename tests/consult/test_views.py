@@ -1,0 +1,76 @@
+"""The public pages on the demo: they render, link provision by provision, switch language and version."""
+import re
+
+import pytest
+
+from tests.factories import ConsultationFactory
+
+pytestmark = pytest.mark.django_db
+
+READER = "/c/tarvania-2026/constitution/v1/"
+
+
+def test_consultation_list(client, demo):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Constitutional reform of the Republic of Tarvania" in response.content.decode()
+
+
+def test_consultation_list_empty_state(client, db):
+    ConsultationFactory(status="draft")  # not yet public
+    assert "No consultation is open" in client.get("/").content.decode()
+
+
+def test_consultation_page_shows_documents_versions_and_phases(client, demo):
+    page = client.get("/c/tarvania-2026/").content.decode()
+    assert "Constitution of the Republic of Tarvania" in page
+    assert "Constitutional Law on the Republic Referendum" in page
+    assert READER in page and "/c/tarvania-2026/constitution/v0/" in page
+    assert "Open now" in page and "Referendum on the new Constitution" in page
+
+
+def test_reader_shows_the_tree_with_permalinks_and_switchers(client, demo):
+    response = client.get(READER)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="p-I.1"' in page and 'href="#p-I.1"' in page  # every provision has its anchor
+    assert "spiritual and moral values" in page
+    assert "/c/tarvania-2026/constitution/v0/" in page  # version switch
+    assert "?lang=ru" in page  # text language switch
+    assert "Open for comment until" in page
+
+
+def test_reader_in_russian_falls_back_where_untranslated(client, demo):
+    page = client.get(READER, {"lang": "ru"}).content.decode()
+    assert "Статья 1" in page or "Раздел I" in page or re.search("[А-Яа-я]{5,}", page)
+    assert "not translated" in page
+
+
+def test_interface_language_follows_the_user_choice(client, demo):
+    client.post("/i18n/setlang/", {"language": "ru", "next": "/"})
+    page = client.get("/").content.decode()
+    assert '<html lang="ru">' in page
+
+
+def test_provision_page_with_parallel_texts_and_neighbours(client, demo):
+    response = client.get(READER + "p/I/1/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Texts side by side" in page and 'lang="ru"' in page
+    assert 'rel="next"' in page
+
+
+def test_unknown_pages_are_404(client, demo):
+    assert client.get("/c/nope/").status_code == 404
+    assert client.get("/c/tarvania-2026/nope/v1/").status_code == 404
+    assert client.get("/c/tarvania-2026/constitution/v9/").status_code == 404
+    assert client.get(READER + "p/XX/99/").status_code == 404
+
+
+def test_reader_query_count_is_fixed(client, demo, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        client.get(READER)
+    with django_assert_max_num_queries(14):
+        client.get(READER + "p/I/1/")
+    with django_assert_max_num_queries(6):
+        client.get("/")
