@@ -1,0 +1,44 @@
+# Two commands on a fresh machine:
+#   make run   - virtualenv, install, migrate, load the demo, serve http://127.0.0.1:8000 (SQLite, Celery in-process)
+#   make test  - the whole suite against PostgreSQL and Redis with a real Celery worker
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test install migrate demo bench messages lint clean
+
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py load_demo
+
+run: demo
+	@echo "Serving the demo consultation on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/, user admin / password admin)"
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m bench
+
+messages: install
+	$(BIN)/python manage.py makemessages -l kk -l ru -l en --ignore=$(VENV) --ignore=bench --ignore=tests
+	$(BIN)/python manage.py compilemessages --ignore=$(VENV)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
