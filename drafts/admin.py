@@ -41,13 +41,14 @@ class DocumentAdmin(admin.ModelAdmin):
             return self._import_save(request, document, context)
         form = DraftUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
+            uploads = form.uploads()
             try:
-                sources = services.draft_sources_parse(uploads=form.uploads(), max_bytes=settings.DRAFT_UPLOAD_MAX_BYTES)
+                sources = services.draft_sources_parse(uploads=uploads, max_bytes=settings.DRAFT_UPLOAD_MAX_BYTES)
                 context["plan"] = services.draft_import_plan(document=document, sources=sources)
             except ApplicationError as error:
                 form.add_error(None, error.message)
             else:
-                context["token"] = _upload_stash(request, form)
+                context["token"] = _upload_stash(request, uploads)
                 context["number"] = form.cleaned_data.get("number")
                 context["label"] = form.cleaned_data.get("label") or ""
         context["form"] = form
@@ -76,10 +77,10 @@ def _upload_key(request, token: str) -> str:
     return f"draft-upload:{request.user.pk}:{token}"
 
 
-def _upload_stash(request, form: DraftUploadForm) -> str:
-    """Keep the parsed files between the preview and the save, so they are not uploaded twice."""
+def _upload_stash(request, uploads: list[services.DraftUpload]) -> str:
+    """Keep the uploaded files between the preview and the save, so they are not uploaded twice."""
     token = uuid.uuid4().hex
-    cache.set(_upload_key(request, token), form.uploads(), UPLOAD_CACHE_SECONDS)
+    cache.set(_upload_key(request, token), uploads, UPLOAD_CACHE_SECONDS)
     return token
 
 
@@ -152,3 +153,4 @@ class ProvisionAdmin(admin.ModelAdmin):
                 services.provision_text_update(
                     provision=form.instance, language=data["language"], heading=data.get("heading", ""), text=data.get("text", "")
                 )
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []

@@ -1,0 +1,96 @@
+"""The admin: upload with a preview before saving, publish, and published versions read-only."""
+import io
+
+import pytest
+
+from drafts.models import DraftVersion, Provision
+from tests.conftest import SMALL_CONSTITUTION_EN, SMALL_CONSTITUTION_RU
+
+pytestmark = pytest.mark.django_db
+
+
+def _file(name, text):
+    file = io.BytesIO(text.encode())
+    file.name = name
+    return file
+
+
+def test_upload_shows_a_preview_and_saves_nothing_until_confirmed(admin_client, document):
+    url = f"/admin/drafts/document/{document.pk}/import/"
+    preview = admin_client.post(
+        url,
+        {"file": _file("en.md", SMALL_CONSTITUTION_EN), "language": "en",
+         "translation_1_file": _file("ru.md", SMALL_CONSTITUTION_RU), "translation_1_language": "ru", "label": "Draft 1"},
+    )
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    assert "Preview: nothing has been saved yet" in page
+    assert "I/1/2/1" in page and "Testland is a democratic state." in page
+    assert "8 of 13 provisions matched" in page
+    assert not DraftVersion.objects.exists()
+
+    saved = admin_client.post(url, {"token": preview.context["token"], "number": "", "label": "Draft 1"})
+    version = DraftVersion.objects.get()
+    assert saved.status_code == 302 and saved.url == f"/admin/drafts/draftversion/{version.pk}/change/"
+    assert (version.status, version.label, version.languages) == ("preparing", "Draft 1", ["en", "ru"])
+    assert version.provisions.count() == 13
+
+
+def test_an_unparseable_upload_is_shown_with_its_line_and_nothing_saved(admin_client, document):
+    response = admin_client.post(
+        f"/admin/drafts/document/{document.pk}/import/", {"file": _file("memo.txt", "Dear all,\nsee attached.\n")}
+    )
+    assert response.status_code == 200
+    assert "memo.txt: Line 1" in response.content.decode()
+    assert not DraftVersion.objects.exists()
+
+
+def test_an_expired_preview_asks_to_upload_again(admin_client, document):
+    response = admin_client.post(f"/admin/drafts/document/{document.pk}/import/", {"token": "gone"}, follow=True)
+    assert "The preview has expired" in response.content.decode()
+    assert not DraftVersion.objects.exists()
+
+
+def test_publish_action(admin_client, document, make_version, admin_user):
+    version = make_version(document, publish=False)
+    admin_client.post(
+        "/admin/drafts/draftversion/", {"action": "publish_selected", "_selected_action": [version.pk]}
+    )
+    version.refresh_from_db()
+    assert version.status == "published" and version.published_by == admin_user
+
+
+def test_published_versions_and_their_provisions_are_read_only(admin_client, document, make_version):
+    version = make_version(document)
+    page = admin_client.get(f"/admin/drafts/draftversion/{version.pk}/change/").content.decode()
+    assert 'name="label"' not in page and "Close" in page  # view-only form
+    provision = version.provisions.get(path="I/2")
+    page = admin_client.get(f"/admin/drafts/provision/{provision.pk}/change/").content.decode()
+    assert "<textarea" not in page
+    response = admin_client.post(f"/admin/drafts/draftversion/{version.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert Provision.objects.filter(version=version).count() == 13
+
+
+def test_a_preparing_provision_is_corrected_through_the_service(admin_client, document, make_version):
+    version = make_version(document, publish=False)
+    before = version.content_hash
+    provision = version.provisions.get(path="I/2")
+    text = provision.texts.get()
+    response = admin_client.post(
+        f"/admin/drafts/provision/{provision.pk}/change/",
+        {
+            "texts-TOTAL_FORMS": "1", "texts-INITIAL_FORMS": "1", "texts-MIN_NUM_FORMS": "0", "texts-MAX_NUM_FORMS": "1000",
+            "texts-0-id": text.pk, "texts-0-provision": provision.pk, "texts-0-language": "en",
+            "texts-0-heading": "", "texts-0-text": "The capital is Newtown.",
+        },
+    )
+    assert response.status_code == 302
+    version.refresh_from_db()
+    assert provision.texts.get().text == "The capital is Newtown." and version.content_hash != before
+
+
+def test_the_admin_is_closed_to_citizens(client, citizen, document):
+    client.force_login(citizen)
+    response = client.get(f"/admin/drafts/document/{document.pk}/import/")
+    assert response.status_code == 302 and "/admin/login/" in response.url
