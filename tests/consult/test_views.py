@@ -74,3 +74,25 @@ def test_reader_query_count_is_fixed(client, demo, django_assert_max_num_queries
         client.get(READER + "p/I/1/")
     with django_assert_max_num_queries(6):
         client.get("/")
+
+
+def _counted_get(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_reader_queries_do_not_grow_with_the_document(client, make_version):
+    from tests.factories import ConsultationDocumentFactory
+
+    counts = []
+    for articles in (3, 90):
+        link = ConsultationDocumentFactory()
+        text = "## Section I. All\n\n" + "\n".join(f"### Article {n}\n\n1. One.\n2. Two.\n" for n in range(1, articles + 1))
+        make_version(link.document, texts={"en": text})
+        base = f"/c/{link.consultation.slug}/{link.document.slug}/v1/"
+        counts.append((_counted_get(client, base), _counted_get(client, base + "p/I/2/")))
+    assert counts[0] == counts[1]
