@@ -107,3 +107,31 @@ class CommissionMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.consultation})"
+
+
+class Participant(models.Model):
+    """What the public may know of a user: a display name (a pseudonym is fine) and who they speak for.
+
+    E-mail and IP address live elsewhere (the user, allauth's EmailAddress) and are never shown or exported.
+    """
+
+    class SubmitterType(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual")
+        ORGANISATION = "organisation", _("Organisation")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participant")
+    display_name = models.CharField(max_length=80, help_text=_("Shown with your comments; a pseudonym is allowed."))
+    submitter_type = models.CharField(max_length=16, choices=SubmitterType.choices, default=SubmitterType.INDIVIDUAL)
+    organisation_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(submitter_type="organisation") | ~models.Q(organisation_name=""),
+                name="participant_organisation_named",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from config.errors import ApplicationError
-from consult.models import CommissionMembership, Consultation, ConsultationDocument, Phase
+from consult.models import CommissionMembership, Consultation, ConsultationDocument, Participant, Phase
 from drafts.models import Document, DraftVersion
 
 
@@ -67,3 +67,16 @@ def commission_member_add(*, consultation: Consultation, user: AbstractBaseUser,
     )
     membership.full_clean()
     return membership
+
+
+def participant_save(
+    *, user: AbstractBaseUser, display_name: str, submitter_type: str = "individual", organisation_name: str = ""
+) -> Participant:
+    """Create or update the public profile of a user."""
+    participant = Participant.objects.filter(user=user).first() or Participant(user=user)
+    participant.display_name = display_name.strip()
+    participant.submitter_type = submitter_type
+    participant.organisation_name = organisation_name.strip() if submitter_type == Participant.SubmitterType.ORGANISATION else ""
+    participant.full_clean()
+    participant.save()
+    return participant
