@@ -5,6 +5,8 @@ from tests.factories import ConsultationFactory
 
 pytestmark = pytest.mark.django_db
 
+READER = "/c/tarvania-2026/constitution/v1/"
+
 
 def test_consultation_list(client, demo):
     response = client.get("/")
