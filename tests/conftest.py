@@ -145,3 +145,15 @@ def citizen(db):
     from tests.factories import UserFactory
 
     return UserFactory(username="citizen")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings):
+    """Rate-limit counters and stashed uploads live in the cache (Redis): start every test with none."""
+    from django.core.cache import cache
+
+    try:
+        cache.clear()
+    except Exception:  # a pure test under -p no:django has no cache to clear
+        pass
+    yield
