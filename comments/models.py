@@ -1,1 +1,203 @@
-"""Comments, receipts, moderation and concerns arrive with the public-comment issue."""
+"""Public comments on provisions, their receipts (a hash chain), endorsements, reports and moderation.
+
+Nothing here is ever deleted: moderation hides, authors withdraw, edits keep the previous text.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from consult.models import Consultation, Participant
+from drafts.models import LANGUAGE_CHOICES, DraftVersion, Lineage, Provision
+
+BODY_MAX_LENGTH = 10_000
+QUOTE_CONTEXT_LENGTH = 32
+
+
+class Comment(models.Model):
+    class Stance(models.TextChoices):
+        SUPPORT = "support", _("Support")
+        OPPOSE = "oppose", _("Oppose")
+        PROPOSE_WORDING = "propose_wording", _("Propose wording")
+        QUESTION = "question", _("Question")
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        HIDDEN = "hidden", _("Hidden by moderators")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the author")
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="comments")
+    version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT, related_name="comments")
+    provision = models.ForeignKey(Provision, on_delete=models.PROTECT, related_name="comments")
+    lineage = models.ForeignKey(
+        Lineage, on_delete=models.PROTECT, related_name="comments",
+        help_text=_("The provision's identity across versions, so the comment follows it into later drafts."),
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies")
+    is_official = models.BooleanField(default=False, help_text=_("A reply on behalf of the commission."))
+    # What the public sees of the author, as it was when the comment was made.
+    author_name = models.CharField(max_length=80)
+    submitter_type = models.CharField(max_length=16, choices=Participant.SubmitterType.choices)
+    organisation_name = models.CharField(max_length=200, blank=True)
+
+    stance = models.CharField(max_length=16, choices=Stance.choices)
+    body = models.TextField(max_length=BODY_MAX_LENGTH)
+    proposed_wording = models.TextField(max_length=BODY_MAX_LENGTH, blank=True)
+    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES)
+    quote_exact = models.TextField(blank=True)
+    quote_prefix = models.CharField(max_length=QUOTE_CONTEXT_LENGTH, blank=True)
+    quote_suffix = models.CharField(max_length=QUOTE_CONTEXT_LENGTH, blank=True)
+    quote_start = models.PositiveIntegerField(null=True, blank=True)
+    quote_end = models.PositiveIntegerField(null=True, blank=True)
+    quote_language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, blank=True)
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PUBLISHED)
+    moderation_reason = models.CharField(max_length=500, blank=True)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    endorsement_count = models.PositiveIntegerField(default=0)
+    report_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-id"]
+        # The full-text index (PostgreSQL only) is created in migration 0002.
+        indexes = [
+            models.Index(fields=["provision", "status", "-id"], name="comment_provision_newest"),
+            models.Index(fields=["provision", "status", "-endorsement_count", "-id"], name="comment_provision_endorsed"),
+            models.Index(fields=["version", "status"], name="comment_version_status"),
+            models.Index(fields=["lineage", "status"], name="comment_lineage_status"),
+            models.Index(fields=["consultation", "id"], name="comment_consultation_id"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quote_start__isnull=True) | models.Q(quote_end__gte=models.F("quote_start")),
+                name="comment_quote_span_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on {self.provision}"
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class CommentRevision(models.Model):
+    """A previous text of an edited comment, kept for the record."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="revisions")
+    body = models.TextField()
+    proposed_wording = models.TextField(blank=True)
+    stance = models.CharField(max_length=16, choices=Comment.Stance.choices)
+    replaced_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class ReceiptChain(models.Model):
+    """The head of one consultation's receipt chain; its row lock serialises appends."""
+
+    consultation = models.OneToOneField(Consultation, on_delete=models.PROTECT, related_name="receipt_chain")
+    length = models.PositiveBigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64)
+
+
+class Receipt(models.Model):
+    """Proof that a comment was accepted: a public number and a link in an append-only hash chain.
+
+    chain_hash = SHA-256(previous_hash + content_hash + sequence); content_hash covers the
+    comment as submitted. Anyone can re-walk the chain through the API.
+    """
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="receipts")
+    comment = models.OneToOneField(Comment, on_delete=models.PROTECT, related_name="receipt")
+    sequence = models.PositiveBigIntegerField()
+    number = models.CharField(max_length=120, unique=True)
+    content_hash = models.CharField(max_length=64)
+    previous_hash = models.CharField(max_length=64)
+    chain_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["consultation_id", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "sequence"], name="receipt_unique_sequence"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Endorsement(models.Model):
+    """A signed-in user's "+1" on a comment, at most one per user and comment."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="endorsements")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="endorsements")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["comment", "user"], name="endorsement_once")]
+
+
+class Report(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DISMISSED = "dismissed", _("Dismissed")
+        ACTIONED = "actioned", _("Comment hidden")
+
+    comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=1000)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["comment", "reporter"], name="report_once_per_reporter")]
+
+
+class ModerationEvent(models.Model):
+    """The audit trail of moderation: who did what to which comment, and why."""
+
+    class Action(models.TextChoices):
+        HIDE = "hide", _("Hidden")
+        RESTORE = "restore", _("Restored")
+        DISMISS_REPORTS = "dismiss", _("Reports dismissed")
+
+    comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="moderation_events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class OutboxEmail(models.Model):
+    """An e-mail to send, written in the same transaction as what caused it.
+
+    A Celery task sends it after commit; if Redis or the worker is down, the periodic
+    sweep sends it later. The comment never waits for, or depends on, the e-mail.
+    """
+
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]

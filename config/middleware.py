@@ -5,6 +5,7 @@ so that a service error never surfaces as a 500.
 """
 from __future__ import annotations
 
+from django.http import JsonResponse
 from django.shortcuts import render
 
 from config.errors import ApplicationError
@@ -18,6 +19,12 @@ class ApplicationErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, ApplicationError) or request.path.startswith("/api/"):
+        if not isinstance(exception, ApplicationError):
             return None
-        return render(request, "error.html", {"error": exception}, status=exception.status)
+        if request.path.startswith("/api/"):
+            response = JsonResponse(exception.as_dict(), status=exception.status)
+        else:
+            response = render(request, "error.html", {"error": exception}, status=exception.status)
+        if getattr(exception, "retry_after", None):
+            response["Retry-After"] = str(exception.retry_after)
+        return response

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from comments.apis import CommentViewSet, ModerationQueueViewSet, ReceiptViewSet, comments_export_csv, comments_export_jsonl
 from consult.apis import ConsultationViewSet
 from drafts.apis import DocumentViewSet, ProvisionViewSet, VersionViewSet
 
@@ -12,11 +13,16 @@ router.register("consultations", ConsultationViewSet, basename="consultation")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("versions", VersionViewSet, basename="version")
 router.register("provisions", ProvisionViewSet, basename="provision")
+router.register("comments", CommentViewSet, basename="comment")
+router.register("receipts", ReceiptViewSet, basename="receipt")
+router.register("moderation", ModerationQueueViewSet, basename="moderation")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
+    path("api/v1/consultations/<slug:slug>/export/comments.csv", comments_export_csv, name="export-comments-csv"),
+    path("api/v1/consultations/<slug:slug>/export/comments.jsonl", comments_export_jsonl, name="export-comments-jsonl"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -31,3 +31,18 @@ class ParticipantSignupForm(forms.Form):
             submitter_type=self.cleaned_data["submitter_type"],
             organisation_name=self.cleaned_data.get("organisation_name", ""),
         )
+
+
+class ParticipantProfileForm(ParticipantSignupForm):
+    """The public details edited on the profile page: the sign-up fields and their rule, without the sign-up step.
+
+    The form only validates; the profile view saves through `services.participant_save`.
+    """
+
+    signup = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].widget.attrs["autocomplete"] = "nickname"
+        self.fields["organisation_name"].widget.attrs["autocomplete"] = "organization"
+        self.fields["organisation_name"].help_text = _("Only when you comment for an organisation.")

@@ -96,6 +96,16 @@ ACCOUNT_RATE_LIMITS = {
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="consultation@localhost")
 
+# Per account and per IP address, counted in the cache (comments.ratelimits).
+COMMENT_RATE_LIMITS = {
+    "comment": {"user": env("RATE_COMMENT_USER", default="30/h"), "ip": env("RATE_COMMENT_IP", default="300/h")},
+    "report": {"user": env("RATE_REPORT_USER", default="30/h"), "ip": env("RATE_REPORT_IP", default="100/h")},
+    "endorse": {"user": env("RATE_ENDORSE_USER", default="300/h"), "ip": env("RATE_ENDORSE_IP", default="1000/h")},
+}
+RATELIMIT_FAIL_OPEN = True
+# The comment window: an author may correct a comment this long after sending it, unless moderated.
+COMMENT_EDIT_WINDOW_SECONDS = 15 * 60
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -143,6 +153,11 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_TRACK_STARTED = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing a task must never hang a request when Redis is down (the outbox catches up later).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2, "max_retries": 1}
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "comments.tasks.outbox_sweep", "schedule": 60.0},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -1,0 +1,276 @@
+"""REST API of the comments app: read and search comments, submit, reply, endorse, report, withdraw,
+moderate; the receipt chain; streamed bulk exports. Views only parse, call a service or selector, and shape."""
+from __future__ import annotations
+
+import csv
+import json
+
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+from comments import selectors, services
+from comments.models import Comment, Receipt
+from config.errors import PermissionDenied
+from consult import selectors as consult_selectors
+from consult.models import Participant
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+class CommentCursorPagination(CursorPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 200
+    ordering = "-id"
+
+    def get_ordering(self, request, queryset, view):
+        order = request.query_params.get("order", "newest")
+        return {"oldest": ("id",), "endorsed": ("-endorsement_count", "-id")}.get(order, ("-id",))
+
+
+class QuoteSerializer(serializers.Serializer):
+    exact = serializers.CharField(max_length=5000, trim_whitespace=False)
+    prefix = serializers.CharField(max_length=32, required=False, allow_blank=True, trim_whitespace=False, default="")
+    suffix = serializers.CharField(max_length=32, required=False, allow_blank=True, trim_whitespace=False, default="")
+    start = serializers.IntegerField(required=False, min_value=0, allow_null=True, default=None)
+    language = serializers.CharField(max_length=8, required=False, allow_blank=True, default="")
+
+
+class CommentSubmitSerializer(serializers.Serializer):
+    provision = serializers.IntegerField(min_value=1)
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=20_000)
+    stance = serializers.CharField(max_length=32)
+    language = serializers.CharField(max_length=8)
+    proposed_wording = serializers.CharField(required=False, allow_blank=True, default="", max_length=20_000)
+    quote = QuoteSerializer(required=False, allow_null=True, default=None)
+    parent = serializers.IntegerField(required=False, allow_null=True, min_value=1, default=None)
+    official = serializers.BooleanField(required=False, default=False)
+
+
+class CommentEditSerializer(serializers.Serializer):
+    body = serializers.CharField(allow_blank=True, max_length=20_000)
+    stance = serializers.CharField(max_length=32, required=False)
+    proposed_wording = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=2000)
+
+
+class CommentSerializer(serializers.BaseSerializer):
+    """The public record of a comment (comments.selectors.comment_public_record): no e-mail, no IP, no account id."""
+
+    def to_representation(self, comment):
+        record = selectors.comment_public_record(comment)
+        replies = getattr(comment, "_prefetched_objects_cache", {}).get("replies")
+        if replies is not None:
+            record["replies"] = [selectors.comment_public_record(reply) for reply in replies]
+        return record
+
+
+class CommentFilterSerializer(serializers.Serializer):
+    consultation = serializers.SlugField(required=False)
+    version = serializers.IntegerField(required=False)
+    provision = serializers.IntegerField(required=False)
+    lineage = serializers.IntegerField(required=False)
+    stance = serializers.ChoiceField(choices=Comment.Stance.choices, required=False)
+    submitter_type = serializers.ChoiceField(choices=Participant.SubmitterType.choices, required=False)
+    since = serializers.DateTimeField(required=False)
+    until = serializers.DateTimeField(required=False)
+    search = serializers.CharField(required=False, max_length=200)
+    order = serializers.ChoiceField(choices=["newest", "oldest", "endorsed"], required=False)
+
+
+COMMENT_FILTER_PARAMETERS = [
+    OpenApiParameter(name, OpenApiTypes.STR, description=description)
+    for name, description in [
+        ("consultation", "slug"), ("version", "version id"), ("provision", "provision id"), ("lineage", "lineage id"),
+        ("stance", "support, oppose, propose_wording, question"), ("submitter_type", "individual or organisation"),
+        ("since", "ISO date-time"), ("until", "ISO date-time"), ("search", "full-text search of the body"),
+        ("order", "newest (default), oldest, endorsed"),
+    ]
+]
+
+
+class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Public comments. Reading is open to all; writing needs a verified account."""
+
+    serializer_class = CommentSerializer
+    pagination_class = CommentCursorPagination
+    permission_classes = [permissions.AllowAny]
+
+    def get_queryset(self):
+        return selectors.comment_public_queryset()
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        filters = CommentFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = dict(filters.validated_data)
+        search, _order = data.pop("search", ""), data.pop("order", None)
+        return selectors.comment_search(comments=selectors.comment_filter(comments=queryset, **data), query=search)
+
+    @extend_schema(parameters=COMMENT_FILTER_PARAMETERS)
+    def list(self, request, *args, **kwargs):
+        """List and search comments; cursor-paginated (`next` link), newest first by default."""
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=CommentSubmitSerializer, responses={201: OpenApiTypes.OBJECT})
+    def create(self, request):
+        """Submit a comment (or a reply, with `parent`). The answer carries the receipt number."""
+        payload = CommentSubmitSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        quote = services.QuoteInput(**data["quote"]) if data.get("quote") else None
+        comment = services.comment_submit(
+            author=request.user, provision_id=data["provision"], body=data["body"], stance=data["stance"],
+            language=data["language"], proposed_wording=data["proposed_wording"], quote=quote,
+            parent_id=data["parent"], official=data["official"], client_ip=client_ip(request),
+        )
+        return Response(selectors.comment_public_record(comment), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CommentEditSerializer, responses=OpenApiTypes.OBJECT)
+    def partial_update(self, request, pk=None):
+        """The author corrects a comment within 15 minutes of sending it (the previous text is kept)."""
+        payload = CommentEditSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        comment = services.comment_edit(comment_id=int(pk), author=request.user, **payload.validated_data)
+        return Response(selectors.comment_public_record(selectors.comment_get(comment_id=comment.pk)))
+
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        services.comment_withdraw(comment_id=int(pk), author=request.user)
+        return Response(selectors.comment_public_record(selectors.comment_get(comment_id=int(pk))))
+
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["post", "delete"])
+    def endorse(self, request, pk=None):
+        """POST adds your "+1" (once); DELETE takes it back."""
+        if request.method == "DELETE":
+            comment = services.comment_unendorse(comment_id=int(pk), user=request.user)
+        else:
+            comment = services.comment_endorse(comment_id=int(pk), user=request.user, client_ip=client_ip(request))
+        return Response({"id": comment.pk, "endorsements": comment.endorsement_count})
+
+    @extend_schema(request=ReasonSerializer, responses={201: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["post"])
+    def report(self, request, pk=None):
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        report = services.comment_report(
+            comment_id=int(pk), reporter=request.user, reason=payload.validated_data["reason"], client_ip=client_ip(request)
+        )
+        return Response({"id": report.pk, "status": report.status}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReasonSerializer, responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["post"])
+    def hide(self, request, pk=None):
+        """Commission only: hide with a public reason. Nothing is deleted."""
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.comment_hide(comment_id=int(pk), moderator=request.user, reason=payload.validated_data["reason"])
+        return Response(selectors.comment_public_record(selectors.comment_get(comment_id=int(pk))))
+
+    @extend_schema(request=ReasonSerializer, responses=OpenApiTypes.OBJECT)
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        payload = ReasonSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.comment_restore(comment_id=int(pk), moderator=request.user, reason=payload.validated_data["reason"])
+        return Response(selectors.comment_public_record(selectors.comment_get(comment_id=int(pk))))
+
+
+class ModerationQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Commission only: comments of one consultation with open reports."""
+
+    serializer_class = CommentSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("consultation", OpenApiTypes.STR, required=True)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        consultation = consult_selectors.consultation_get(slug=self.request.query_params.get("consultation", ""))
+        user = self.request.user
+        if not (user.is_authenticated and user.is_staff) and consult_selectors.commission_role(user=user, consultation=consultation) is None:
+            raise PermissionDenied("Only the commission of this consultation sees its moderation queue.", code="not_commission")
+        return selectors.moderation_queue(consultation=consultation)
+
+
+class ReceiptSerializer(serializers.ModelSerializer):
+    consultation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Receipt
+        fields = ["number", "sequence", "consultation", "comment", "content_hash", "previous_hash", "chain_hash", "created_at"]
+
+
+class ReceiptCursorPagination(CursorPagination):
+    ordering = "id"
+    page_size = 500
+    page_size_query_param = "page_size"
+    max_page_size = 5000
+
+
+class ReceiptViewSet(viewsets.ReadOnlyModelViewSet):
+    """The public receipt chain: walk it in order and check every link (see comments/receipts.py)."""
+
+    serializer_class = ReceiptSerializer
+    pagination_class = ReceiptCursorPagination
+    lookup_field = "number"
+    lookup_value_regex = "[A-Za-z0-9-]+"
+
+    def get_queryset(self):
+        receipts = Receipt.objects.select_related("consultation")
+        slug = self.request.query_params.get("consultation")
+        return receipts.filter(consultation__slug=slug) if slug else receipts
+
+    def retrieve(self, request, number=None):
+        receipt = selectors.receipt_get(number=number)
+        return Response({**ReceiptSerializer(receipt).data, "verified": selectors.receipt_check(receipt=receipt)})
+
+
+EXPORT_FIELDS = [
+    "id", "receipt", "receipt_hash", "consultation", "document", "version", "provision", "provision_path", "lineage",
+    "parent", "official", "author", "submitter_type", "organisation", "stance", "status", "moderation_reason", "body",
+    "proposed_wording", "language", "quote", "quote_start", "quote_end", "endorsements", "created_at", "edited_at",
+    "withdrawn_at",
+]
+
+
+class _EchoBuffer:
+    def write(self, value):
+        return value
+
+
+def comments_export_csv(request, slug):
+    """All accepted comments of a consultation as CSV, streamed row by row."""
+    consultation = consult_selectors.consultation_get(slug=slug)
+    writer = csv.DictWriter(_EchoBuffer(), fieldnames=EXPORT_FIELDS)
+
+    def rows():
+        yield "\ufeff" + writer.writeheader()  # the BOM lets spreadsheet software read UTF-8
+        for record in selectors.comment_export_rows(consultation=consultation):
+            yield writer.writerow(record)
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-comments.csv"'
+    return response
+
+
+def comments_export_jsonl(request, slug):
+    """All accepted comments of a consultation as JSON Lines, streamed."""
+    consultation = consult_selectors.consultation_get(slug=slug)
+    lines = (json.dumps(record, ensure_ascii=False) + "\n" for record in selectors.comment_export_rows(consultation=consultation))
+    response = StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-comments.jsonl"'
+    return response

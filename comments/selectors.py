@@ -1,0 +1,252 @@
+"""Reads of the comments app: what the public sees, in a fixed number of queries per page."""
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from comments import receipts
+from comments.models import Comment, OutboxEmail, Receipt, Report
+from config.errors import NotFound
+from consult.models import Consultation
+from drafts.models import DraftVersion, Provision
+
+ORDERINGS = {
+    "newest": ("-id",),
+    "oldest": ("id",),
+    "endorsed": ("-endorsement_count", "-id"),
+}
+
+
+@dataclass(frozen=True)
+class ProvisionCommentCounts:
+    published: int = 0
+    hidden: int = 0
+    withdrawn: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.published + self.hidden + self.withdrawn
+
+
+@dataclass(frozen=True)
+class CommentPage:
+    comments: list[Comment]
+    next_cursor: str | None
+
+
+def comment_public_queryset() -> QuerySet[Comment]:
+    """Every comment that has been accepted (hidden and withdrawn ones included: the public sees that they exist)."""
+    return Comment.objects.select_related("receipt", "provision", "version__document")
+
+
+def comment_list_for_provision(
+    *, provision: Provision, order: str = "newest", cursor: str | None = None, limit: int = 20
+) -> CommentPage:
+    """Top-level comments on a provision with their replies, keyset-paginated: constant cost at any depth.
+
+    The cursor is opaque to callers: "<endorsement_count>.<id>" of the last comment shown.
+    """
+    ordering = ORDERINGS.get(order, ORDERINGS["newest"])
+    comments = (
+        comment_public_queryset()
+        .filter(provision=provision, parent__isnull=True)
+        .order_by(*ordering)
+        .prefetch_related(Prefetch("replies", queryset=Comment.objects.select_related("receipt").order_by("id")))
+    )
+    if cursor:
+        comments = comments.filter(_after_cursor(order, cursor))
+    rows = list(comments[: limit + 1])
+    next_cursor = _cursor_of(rows[limit - 1]) if len(rows) > limit else None
+    return CommentPage(comments=rows[:limit], next_cursor=next_cursor)
+
+
+def _after_cursor(order: str, cursor: str) -> Q:
+    try:
+        endorsements, last_id = (int(part) for part in cursor.split("."))
+    except ValueError:
+        return Q()
+    if order == "oldest":
+        return Q(id__gt=last_id)
+    if order == "endorsed":
+        return Q(endorsement_count__lt=endorsements) | Q(endorsement_count=endorsements, id__lt=last_id)
+    return Q(id__lt=last_id)
+
+
+def _cursor_of(comment: Comment) -> str:
+    return f"{comment.endorsement_count}.{comment.pk}"
+
+
+def comment_counts_for_version(*, version: DraftVersion) -> dict[int, ProvisionCommentCounts]:
+    """Comment counts per provision of a version, by status: one GROUP BY query."""
+    rows = (
+        Comment.objects.filter(version=version)
+        .values("provision_id")
+        .annotate(
+            published=Count("id", filter=Q(status=Comment.Status.PUBLISHED)),
+            hidden=Count("id", filter=Q(status=Comment.Status.HIDDEN)),
+            withdrawn=Count("id", filter=Q(status=Comment.Status.WITHDRAWN)),
+        )
+        .order_by()
+    )
+    return {
+        row["provision_id"]: ProvisionCommentCounts(row["published"], row["hidden"], row["withdrawn"]) for row in rows
+    }
+
+
+def comment_search(*, comments: QuerySet[Comment], query: str) -> QuerySet[Comment]:
+    """Full-text search of comment bodies: PostgreSQL's text search where available, word containment elsewhere."""
+    query = query.strip()
+    if not query:
+        return comments
+    if connection.vendor == "postgresql":
+        return comments.extra(
+            where=["to_tsvector('simple'::regconfig, COALESCE(comments_comment.body, '')) @@ plainto_tsquery('simple'::regconfig, %s)"],
+            params=[query],
+        )
+    for word in query.split():
+        comments = comments.filter(body__icontains=word)
+    return comments
+
+
+def comment_filter(
+    *,
+    comments: QuerySet[Comment],
+    consultation: str | None = None,
+    version: int | None = None,
+    provision: int | None = None,
+    lineage: int | None = None,
+    stance: str | None = None,
+    submitter_type: str | None = None,
+    since: datetime.datetime | None = None,
+    until: datetime.datetime | None = None,
+) -> QuerySet[Comment]:
+    conditions = {
+        "consultation__slug": consultation, "version_id": version, "provision_id": provision, "lineage_id": lineage,
+        "stance": stance, "submitter_type": submitter_type, "created_at__gte": since, "created_at__lt": until,
+    }
+    return comments.filter(**{field: value for field, value in conditions.items() if value not in (None, "")})
+
+
+def comment_get(*, comment_id: int) -> Comment:
+    comment = comment_public_queryset().filter(pk=comment_id).first()
+    if comment is None:
+        raise NotFound(f"There is no comment {comment_id}.")
+    return comment
+
+
+def moderation_queue(*, consultation: Consultation) -> QuerySet[Comment]:
+    """Comments with open reports, most reported first, with their open reports."""
+    return (
+        Comment.objects.filter(consultation=consultation, reports__status=Report.Status.OPEN)
+        .annotate(open_reports=Count("reports", filter=Q(reports__status=Report.Status.OPEN)))
+        .select_related("provision", "version__document", "receipt")
+        .prefetch_related(Prefetch("reports", queryset=Report.objects.filter(status=Report.Status.OPEN)))
+        .order_by("-open_reports", "id")
+        .distinct()
+    )
+
+
+def receipt_get(*, number: str) -> Receipt:
+    receipt = Receipt.objects.select_related("comment__provision__version__document", "consultation").filter(number=number.strip().upper()).first()
+    if receipt is None:
+        raise NotFound(f"No receipt {number!r}.")
+    return receipt
+
+
+def receipt_check(*, receipt: Receipt) -> bool:
+    """Does this receipt link correctly to the one before it, and does its hash match its content?"""
+    previous = (
+        Receipt.objects.filter(consultation_id=receipt.consultation_id, sequence=receipt.sequence - 1)
+        .values_list("chain_hash", flat=True)
+        .first()
+    ) or receipts.GENESIS_HASH
+    return receipt.previous_hash == previous and receipt.chain_hash == receipts.chain_hash(
+        previous_hash=receipt.previous_hash, content_hash=receipt.content_hash, sequence=receipt.sequence
+    )
+
+
+def receipt_chain_links(*, consultation: Consultation) -> Iterator[receipts.ChainLink]:
+    for row in Receipt.objects.filter(consultation=consultation).order_by("sequence").iterator(chunk_size=2000):
+        yield _link(row)
+
+
+def receipt_chain_content(*, consultation: Consultation) -> dict[int, str]:
+    """Content hashes recomputed from the stored comments (as submitted, before any edit)."""
+    from comments.services import comment_canonical_payload
+
+    recomputed = {}
+    comments = (
+        Comment.objects.filter(consultation=consultation)
+        .select_related("receipt")
+        .prefetch_related("revisions")
+        .order_by("id")
+    )
+    for comment in comments.iterator(chunk_size=2000):
+        receipt = getattr(comment, "receipt", None)
+        if receipt is None:
+            continue
+        original = next(iter(comment.revisions.all()), None)
+        payload = comment_canonical_payload(comment, number=receipt.number, sequence=receipt.sequence, original=original)
+        recomputed[receipt.sequence] = receipts.content_hash(payload)
+    return recomputed
+
+
+def _link(receipt: Receipt) -> receipts.ChainLink:
+    return receipts.ChainLink(
+        sequence=receipt.sequence, number=receipt.number, content_hash=receipt.content_hash,
+        previous_hash=receipt.previous_hash, chain_hash=receipt.chain_hash,
+    )
+
+
+def outbox_pending(*, older_than: datetime.datetime) -> list[int]:
+    return list(OutboxEmail.objects.filter(sent_at__isnull=True, created_at__lt=older_than, attempts__lt=10).values_list("pk", flat=True)[:500])
+
+
+def comment_export_rows(*, consultation: Consultation) -> Iterator[dict]:
+    """Every accepted comment of a consultation as open data, streamed: no e-mail, no IP, no account id."""
+    comments = (
+        Comment.objects.filter(consultation=consultation)
+        .select_related("receipt", "provision", "version")
+        .order_by("id")
+    )
+    for comment in comments.iterator(chunk_size=2000):
+        yield comment_public_record(comment)
+
+
+def comment_public_record(comment: Comment) -> dict:
+    """The public shape of a comment: hidden and withdrawn ones keep their place, not their words."""
+    visible = comment.status == Comment.Status.PUBLISHED
+    receipt = getattr(comment, "receipt", None)
+    return {
+        "id": comment.pk,
+        "receipt": receipt.number if receipt else None,
+        "receipt_hash": receipt.chain_hash if receipt else None,
+        "consultation": comment.consultation_id,
+        "document": comment.version.document_id,
+        "version": comment.version.number,
+        "provision": comment.provision_id,
+        "provision_path": comment.provision.path,
+        "lineage": comment.lineage_id,
+        "parent": comment.parent_id,
+        "official": comment.is_official,
+        "author": comment.author_name,
+        "submitter_type": comment.submitter_type,
+        "organisation": comment.organisation_name,
+        "stance": comment.stance,
+        "status": comment.status,
+        "moderation_reason": comment.moderation_reason if comment.status == Comment.Status.HIDDEN else "",
+        "body": comment.body if visible else "",
+        "proposed_wording": comment.proposed_wording if visible else "",
+        "language": comment.language,
+        "quote": comment.quote_exact if visible else "",
+        "quote_start": comment.quote_start,
+        "quote_end": comment.quote_end,
+        "endorsements": comment.endorsement_count,
+        "created_at": comment.created_at.isoformat(),
+        "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
+        "withdrawn_at": comment.withdrawn_at.isoformat() if comment.withdrawn_at else None,
+    }

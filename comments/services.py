@@ -1,0 +1,438 @@
+"""Writes of the comments app: submitting, editing, withdrawing, endorsing, reporting and moderating comments.
+
+Every `comment_*` service first checks (input, then rights, then state) and only then writes,
+inside one transaction: a refused call changes nothing. A comment and its receipt are committed
+before the caller answers; e-mail goes through the outbox after commit, so Redis or a worker
+being down delays the e-mail and never the comment.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comments import receipts
+from comments.models import (
+    BODY_MAX_LENGTH,
+    Comment,
+    CommentRevision,
+    Endorsement,
+    ModerationEvent,
+    OutboxEmail,
+    Receipt,
+    ReceiptChain,
+    Report,
+)
+from comments.quotes import quote_locate
+from comments.ratelimits import rate_limit_hit
+from config.errors import ApplicationError, InvalidState, NotFound, PermissionDenied
+from consult import selectors as consult_selectors
+from consult.models import Participant, Phase
+from drafts.models import DraftVersion, Provision, ProvisionText
+
+logger = logging.getLogger(__name__)
+
+REPORT_REASON_MAX_LENGTH = 1000
+MODERATION_REASON_MAX_LENGTH = 500
+
+
+@dataclass(frozen=True)
+class QuoteInput:
+    """The words of the provision a comment is about, as the reader selected (or typed) them."""
+
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+    start: int | None = None
+    language: str = ""
+
+
+# --- submitting ---------------------------------------------------------------------------------
+
+
+def comment_submit(
+    *,
+    author: AbstractBaseUser | AnonymousUser,
+    provision_id: int,
+    body: str,
+    stance: str,
+    language: str,
+    proposed_wording: str = "",
+    quote: QuoteInput | None = None,
+    parent_id: int | None = None,
+    official: bool = False,
+    client_ip: str | None = None,
+) -> Comment:
+    """Accept a comment on one provision of a published version while its comment phase is open.
+
+    Returns the saved comment with its receipt; raises ApplicationError (400/403/404/429) otherwise.
+    """
+    body, proposed_wording = body.strip(), proposed_wording.strip()
+    _check_comment_text(body=body, stance=stance, language=language, proposed_wording=proposed_wording)
+    participant = _check_participant(author)
+    provision = _provision_for_comment(provision_id)
+    phase = _check_open_phase(provision.version)
+    parent = _check_parent(parent_id, provision) if parent_id else None
+    if official and consult_selectors.commission_role(user=author, consultation=phase.consultation) is None:
+        raise PermissionDenied(_("Only members of the commission can reply officially."), code="not_commission")
+    span = _check_quote(quote, provision) if quote and quote.exact.strip() else None
+    rate_limit_hit(action="comment", user_id=author.pk, ip=client_ip)
+
+    comment = Comment(
+        consultation_id=phase.consultation_id,
+        version_id=provision.version_id,
+        provision=provision,
+        lineage_id=provision.lineage_id,
+        author=author,
+        parent=parent,
+        is_official=official,
+        author_name=participant.display_name,
+        submitter_type=participant.submitter_type,
+        organisation_name=participant.organisation_name,
+        stance=stance,
+        body=body,
+        proposed_wording=proposed_wording,
+        language=language,
+    )
+    if span:
+        comment.quote_exact, comment.quote_prefix, comment.quote_suffix = span.exact, span.prefix, span.suffix
+        comment.quote_start, comment.quote_end = span.start, span.end
+        comment.quote_language = quote.language or provision.version.document.authoritative_language
+    with transaction.atomic():
+        comment.save()
+        receipt = _receipt_append(comment, consultation_slug=phase.consultation.slug)
+        outbox = _receipt_email(comment, receipt, author)
+    if outbox:
+        outbox_send_on_commit(outbox.pk)
+    return comment
+
+
+def _check_comment_text(*, body: str, stance: str, language: str, proposed_wording: str) -> None:
+    fields: dict[str, list[str]] = {}
+    if not body:
+        fields["body"] = [_("Write your comment.")]
+    elif len(body) > BODY_MAX_LENGTH:
+        fields["body"] = [_("A comment can be at most %(max)d characters; this one has %(n)d.") % {"max": BODY_MAX_LENGTH, "n": len(body)}]
+    if stance not in Comment.Stance.values:
+        fields["stance"] = [_("Choose support, oppose, propose wording or question.")]
+    if stance == Comment.Stance.PROPOSE_WORDING and not proposed_wording:
+        fields["proposed_wording"] = [_("Give the wording you propose.")]
+    if len(proposed_wording) > BODY_MAX_LENGTH:
+        fields["proposed_wording"] = [_("The proposed wording can be at most %(max)d characters.") % {"max": BODY_MAX_LENGTH}]
+    if language not in {code for code, _label in settings.LANGUAGES} | {"de"}:
+        fields["language"] = [_("Unknown language.")]
+    if fields:
+        raise ApplicationError(next(iter(fields.values()))[0], fields=fields)
+
+
+def _check_participant(user: AbstractBaseUser | AnonymousUser) -> Participant:
+    if not user.is_authenticated:
+        raise PermissionDenied(_("Sign in to comment."), code="not_authenticated")
+    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+        raise PermissionDenied(_("Confirm your e-mail address before commenting; we sent you a link."), code="email_unverified")
+    participant = Participant.objects.filter(user=user).first()
+    if participant is None:
+        raise PermissionDenied(_("Choose a public display name in your profile before commenting."), code="profile_missing")
+    return participant
+
+
+def _provision_for_comment(provision_id: int) -> Provision:
+    provision = Provision.objects.select_related("version__document").filter(pk=provision_id).first()
+    if provision is None or provision.version.status == DraftVersion.Status.PREPARING:
+        raise NotFound(_("There is no published provision %(id)s.") % {"id": provision_id}, code="provision_not_found")
+    if provision.version.status == DraftVersion.Status.SUPERSEDED:
+        raise PermissionDenied(
+            _("%(version)s has been superseded; comment on the current draft.") % {"version": provision.version.label},
+            code="version_superseded",
+        )
+    return provision
+
+
+def _check_open_phase(version: DraftVersion) -> Phase:
+    phase = consult_selectors.phase_open_for_version(version=version)
+    if phase is None:
+        raise PermissionDenied(
+            _("%(version)s is not open for comment now.") % {"version": version.label}, code="phase_closed"
+        )
+    return phase
+
+
+def _check_parent(parent_id: int, provision: Provision) -> Comment:
+    parent = Comment.objects.filter(pk=parent_id).first()
+    if parent is None or parent.provision_id != provision.pk:
+        raise ApplicationError(_("The comment you reply to is not on this provision."), fields={"parent": [_("Not found here.")]})
+    if parent.parent_id is not None:
+        raise ApplicationError(_("Reply to the original comment, not to a reply."), fields={"parent": [_("Replies are one level deep.")]}, code="reply_depth")
+    if not parent.is_visible:
+        raise ApplicationError(_("That comment is no longer shown, so it cannot be replied to."), fields={"parent": [_("Not shown.")]})
+    return parent
+
+
+def _check_quote(quote: QuoteInput, provision: Provision):
+    language = quote.language or provision.version.document.authoritative_language
+    text = ProvisionText.objects.filter(provision=provision, language=language).values_list("text", flat=True).first()
+    span = quote_locate(text or "", quote.exact, prefix=quote.prefix, suffix=quote.suffix, start=quote.start)
+    if span is None:
+        raise ApplicationError(
+            _("The quoted words are not in the text of this provision."), fields={"quote": [_("Not found in the provision.")]},
+            code="quote_not_found",
+        )
+    return span
+
+
+def _receipt_append(comment: Comment, *, consultation_slug: str) -> Receipt:
+    """Append the comment to its consultation's chain. The chain row lock serialises appends: keep this short."""
+    ReceiptChain.objects.get_or_create(consultation_id=comment.consultation_id, defaults={"head_hash": receipts.GENESIS_HASH})
+    chain = ReceiptChain.objects.select_for_update().get(consultation_id=comment.consultation_id)
+    sequence = chain.length + 1
+    number = receipts.receipt_number(prefix=consultation_slug, sequence=sequence)
+    content = receipts.content_hash(comment_canonical_payload(comment, number=number, sequence=sequence))
+    receipt = Receipt.objects.create(
+        consultation_id=comment.consultation_id,
+        comment=comment,
+        sequence=sequence,
+        number=number,
+        content_hash=content,
+        previous_hash=chain.head_hash,
+        chain_hash=receipts.chain_hash(previous_hash=chain.head_hash, content_hash=content, sequence=sequence),
+    )
+    ReceiptChain.objects.filter(pk=chain.pk).update(length=sequence, head_hash=receipt.chain_hash)
+    return receipt
+
+
+def comment_canonical_payload(comment: Comment, *, number: str, sequence: int, original: CommentRevision | None = None) -> dict:
+    """What a receipt's content hash covers: the comment as submitted (before any edit)."""
+    source = original or comment
+    return {
+        "receipt": number,
+        "sequence": sequence,
+        "comment": comment.pk,
+        "consultation": comment.consultation_id,
+        "version": comment.version_id,
+        "provision": comment.provision_id,
+        "parent": comment.parent_id,
+        "official": comment.is_official,
+        "author": comment.author_name,
+        "submitter_type": comment.submitter_type,
+        "organisation": comment.organisation_name,
+        "stance": source.stance,
+        "body": source.body,
+        "proposed_wording": source.proposed_wording,
+        "language": comment.language,
+        "quote": [comment.quote_exact, comment.quote_prefix, comment.quote_suffix, comment.quote_start, comment.quote_end, comment.quote_language],
+        "created_at": comment.created_at.isoformat(),
+    }
+
+
+def _receipt_email(comment: Comment, receipt: Receipt, author) -> OutboxEmail | None:
+    email = EmailAddress.objects.filter(user=author, verified=True, primary=True).values_list("email", flat=True).first()
+    email = email or EmailAddress.objects.filter(user=author, verified=True).values_list("email", flat=True).first()
+    if not email:
+        return None
+    subject = _("Your comment was received: %(number)s") % {"number": receipt.number}
+    body = _(
+        "Thank you for your comment on %(provision)s of %(version)s.\n\n"
+        "Tracking number: %(number)s\nReceipt hash: %(hash)s\n\n"
+        "Anyone can check this receipt at /receipts/%(number)s/ on the consultation site."
+    ) % {"provision": comment.provision, "version": comment.version_id, "number": receipt.number, "hash": receipt.chain_hash}
+    return OutboxEmail.objects.create(to=email, subject=subject, body=body)
+
+
+def outbox_send_on_commit(outbox_id: int) -> None:
+    """Queue the e-mail after commit; if the broker is unreachable, the periodic sweep sends it later."""
+
+    def enqueue() -> None:
+        from comments.tasks import outbox_email_send
+
+        try:
+            outbox_email_send.apply_async(args=[outbox_id], retry=False)
+        except Exception:  # the broker being down must never fail the request
+            logger.warning("Could not queue e-mail %s; the outbox sweep will send it", outbox_id, exc_info=True)
+
+    transaction.on_commit(enqueue)
+
+
+def outbox_email_deliver(*, outbox_id: int) -> bool:
+    """Send one outbox e-mail unless already sent; True when it was sent now. Idempotent under retries."""
+    from django.core.mail import send_mail
+
+    with transaction.atomic():
+        email = OutboxEmail.objects.select_for_update(skip_locked=True).filter(pk=outbox_id, sent_at__isnull=True).first()
+        if email is None:
+            return False
+        OutboxEmail.objects.filter(pk=email.pk).update(attempts=F("attempts") + 1)
+        send_mail(email.subject, email.body, None, [email.to])
+        email.sent_at = timezone.now()
+        email.save(update_fields=["sent_at"])
+    return True
+
+
+# --- the author's own changes --------------------------------------------------------------------
+
+
+def comment_edit(*, comment_id: int, author: AbstractBaseUser, body: str, stance: str | None = None, proposed_wording: str | None = None) -> Comment:
+    """Correct a comment within the edit window, unless it was moderated; the previous text is kept."""
+    with transaction.atomic():
+        comment = _comment_locked(comment_id)
+        _check_author(comment, author)
+        if comment.status != Comment.Status.PUBLISHED:
+            raise PermissionDenied(_("A hidden or withdrawn comment cannot be edited."), code="not_editable")
+        window = timedelta(seconds=settings.COMMENT_EDIT_WINDOW_SECONDS)
+        if timezone.now() > comment.created_at + window:
+            raise PermissionDenied(
+                _("Comments can be corrected for %(minutes)d minutes after sending; add a reply instead.") % {"minutes": window.seconds // 60},
+                code="edit_window_closed",
+            )
+        stance = stance or comment.stance
+        proposed_wording = comment.proposed_wording if proposed_wording is None else proposed_wording.strip()
+        _check_comment_text(body=body.strip(), stance=stance, language=comment.language, proposed_wording=proposed_wording)
+        CommentRevision.objects.create(comment=comment, body=comment.body, proposed_wording=comment.proposed_wording, stance=comment.stance)
+        comment.body, comment.stance, comment.proposed_wording = body.strip(), stance, proposed_wording
+        comment.edited_at = timezone.now()
+        comment.save(update_fields=["body", "stance", "proposed_wording", "edited_at"])
+    return comment
+
+
+def comment_withdraw(*, comment_id: int, author: AbstractBaseUser) -> Comment:
+    """The author withdraws a comment: it stays in the record (and the chain), shown as withdrawn."""
+    with transaction.atomic():
+        comment = _comment_locked(comment_id)
+        _check_author(comment, author)
+        if comment.status == Comment.Status.WITHDRAWN:
+            raise InvalidState(_("This comment is already withdrawn."), code="already_withdrawn")
+        comment.status = Comment.Status.WITHDRAWN
+        comment.withdrawn_at = timezone.now()
+        comment.save(update_fields=["status", "withdrawn_at"])
+    return comment
+
+
+def _comment_locked(comment_id: int) -> Comment:
+    comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
+    if comment is None:
+        raise NotFound(_("There is no comment %(id)s.") % {"id": comment_id})
+    return comment
+
+
+def _check_author(comment: Comment, user) -> None:
+    if not user.is_authenticated or comment.author_id != user.pk:
+        raise PermissionDenied(_("Only the author can change this comment."), code="not_author")
+
+
+# --- endorsing and reporting ---------------------------------------------------------------------
+
+
+def comment_endorse(*, comment_id: int, user: AbstractBaseUser | AnonymousUser, client_ip: str | None = None) -> Comment:
+    """Add the user's "+1" to a comment, once."""
+    if not user.is_authenticated:
+        raise PermissionDenied(_("Sign in to endorse a comment."), code="not_authenticated")
+    comment = Comment.objects.filter(pk=comment_id).first()
+    if comment is None or comment.status != Comment.Status.PUBLISHED:
+        raise NotFound(_("There is no comment %(id)s to endorse.") % {"id": comment_id})
+    if comment.author_id == user.pk:
+        raise ApplicationError(_("You cannot endorse your own comment."), code="own_comment")
+    rate_limit_hit(action="endorse", user_id=user.pk, ip=client_ip)
+    try:
+        with transaction.atomic():
+            Endorsement.objects.create(comment=comment, user=user)
+            Comment.objects.filter(pk=comment.pk).update(endorsement_count=F("endorsement_count") + 1)
+    except IntegrityError:
+        raise InvalidState(_("You have already endorsed this comment."), code="already_endorsed") from None
+    comment.refresh_from_db(fields=["endorsement_count"])
+    return comment
+
+
+def comment_unendorse(*, comment_id: int, user: AbstractBaseUser) -> Comment:
+    with transaction.atomic():
+        deleted, _rows = Endorsement.objects.filter(comment_id=comment_id, user_id=user.pk).delete()
+        if not deleted:
+            raise NotFound(_("You have not endorsed this comment."), code="not_endorsed")
+        Comment.objects.filter(pk=comment_id).update(endorsement_count=F("endorsement_count") - 1)
+    return Comment.objects.get(pk=comment_id)
+
+
+def comment_report(*, comment_id: int, reporter: AbstractBaseUser | AnonymousUser, reason: str, client_ip: str | None = None) -> Report:
+    """Anyone signed in may report a comment to the moderators, once, with a reason."""
+    if not reporter.is_authenticated:
+        raise PermissionDenied(_("Sign in to report a comment."), code="not_authenticated")
+    reason = reason.strip()
+    if not reason or len(reason) > REPORT_REASON_MAX_LENGTH:
+        raise ApplicationError(
+            _("Say briefly why this comment breaks the rules (at most %(max)d characters).") % {"max": REPORT_REASON_MAX_LENGTH},
+            fields={"reason": [_("Required.")]},
+        )
+    comment = Comment.objects.filter(pk=comment_id).first()
+    if comment is None:
+        raise NotFound(_("There is no comment %(id)s.") % {"id": comment_id})
+    rate_limit_hit(action="report", user_id=reporter.pk, ip=client_ip)
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(comment=comment, reporter=reporter, reason=reason)
+            Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
+    except IntegrityError:
+        raise InvalidState(_("You have already reported this comment."), code="already_reported") from None
+    return report
+
+
+# --- moderation ----------------------------------------------------------------------------------
+
+
+def comment_hide(*, comment_id: int, moderator: AbstractBaseUser, reason: str) -> Comment:
+    """Hide a comment with a public reason. It keeps its receipt and its place in the chain; nothing is deleted."""
+    reason = reason.strip()
+    if not reason or len(reason) > MODERATION_REASON_MAX_LENGTH:
+        raise ApplicationError(_("Give the public reason for hiding this comment."), fields={"reason": [_("Required.")]})
+    with transaction.atomic():
+        comment = _comment_locked(comment_id)
+        _check_moderator(comment, moderator)
+        if comment.status == Comment.Status.HIDDEN:
+            raise InvalidState(_("This comment is already hidden."), code="already_hidden")
+        comment.status = Comment.Status.HIDDEN
+        comment.moderation_reason, comment.moderated_by, comment.moderated_at = reason, moderator, timezone.now()
+        comment.save(update_fields=["status", "moderation_reason", "moderated_by", "moderated_at"])
+        _reports_close(comment, moderator, Report.Status.ACTIONED)
+        ModerationEvent.objects.create(comment=comment, actor=moderator, action=ModerationEvent.Action.HIDE, reason=reason)
+    return comment
+
+
+def comment_restore(*, comment_id: int, moderator: AbstractBaseUser, reason: str = "") -> Comment:
+    """Show a hidden comment again (a moderation mistake); the event stays in the audit trail."""
+    with transaction.atomic():
+        comment = _comment_locked(comment_id)
+        _check_moderator(comment, moderator)
+        if comment.status != Comment.Status.HIDDEN:
+            raise InvalidState(_("Only a hidden comment can be restored."), code="not_hidden")
+        comment.status = Comment.Status.PUBLISHED
+        comment.moderated_by, comment.moderated_at = moderator, timezone.now()
+        comment.save(update_fields=["status", "moderated_by", "moderated_at"])
+        ModerationEvent.objects.create(comment=comment, actor=moderator, action=ModerationEvent.Action.RESTORE, reason=reason.strip())
+    return comment
+
+
+def comment_reports_dismiss(*, comment_id: int, moderator: AbstractBaseUser) -> Comment:
+    with transaction.atomic():
+        comment = _comment_locked(comment_id)
+        _check_moderator(comment, moderator)
+        _reports_close(comment, moderator, Report.Status.DISMISSED)
+        ModerationEvent.objects.create(comment=comment, actor=moderator, action=ModerationEvent.Action.DISMISS_REPORTS)
+    return comment
+
+
+def _check_moderator(comment: Comment, user) -> None:
+    if user.is_authenticated and user.is_staff:
+        return
+    if consult_selectors.commission_role(user=user, consultation=comment.consultation) is None:
+        raise PermissionDenied(_("Only the commission of this consultation can moderate its comments."), code="not_commission")
+
+
+def _reports_close(comment: Comment, moderator, status: str) -> None:
+    Report.objects.filter(comment=comment, status=Report.Status.OPEN).update(
+        status=status, resolved_at=timezone.now(), resolved_by=moderator
+    )

@@ -1,0 +1,181 @@
+"""comment_submit: what is accepted, with its receipt; and every refusal, which saves nothing."""
+import datetime
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from comments import services
+from comments.models import Comment, OutboxEmail, Receipt
+from config.errors import ApplicationError, NotFound, PermissionDenied
+from consult.models import Phase
+from drafts.models import Provision
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+CLAUSE = "spiritual and moral values"
+
+
+def submit(user, provision, **overrides):
+    arguments = {"body": "Restrictions must follow the ICCPR.", "stance": "oppose", "language": "en"}
+    arguments.update(overrides)
+    return services.comment_submit(author=user, provision_id=provision.pk, **arguments)
+
+
+def _nothing_saved():
+    return not Comment.objects.exists() and not Receipt.objects.exists() and not OutboxEmail.objects.exists()
+
+
+def test_a_comment_is_saved_with_its_receipt_and_an_email(aigerim, draft_provision, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        comment = submit(aigerim, draft_provision)
+    assert len(callbacks) == 1
+    comment.refresh_from_db()
+    assert (comment.author_name, comment.submitter_type, comment.status) == ("Aigerim", "individual", "published")
+    assert comment.version == draft_provision.version and comment.lineage_id == draft_provision.lineage_id
+    receipt = comment.receipt
+    assert receipt.sequence == 1 and receipt.number == "TARVANIA-2026-0000001"
+    assert OutboxEmail.objects.get().to == "aigerim@example.org"
+
+
+def test_the_receipt_email_is_sent_by_the_outbox(aigerim, draft_provision):
+    submit(aigerim, draft_provision)
+    outbox = OutboxEmail.objects.get()
+    assert services.outbox_email_deliver(outbox_id=outbox.pk) is True
+    assert services.outbox_email_deliver(outbox_id=outbox.pk) is False  # idempotent
+    [message] = mail.outbox
+    assert "TARVANIA-2026-0000001" in message.subject and message.to == ["aigerim@example.org"]
+
+
+def test_a_quote_is_checked_and_anchored(aigerim, draft_provision):
+    comment = submit(aigerim, draft_provision, quote=services.QuoteInput(exact=CLAUSE, language="en"))
+    text = draft_provision.texts.get(language="en").text
+    assert text[comment.quote_start : comment.quote_end] == CLAUSE
+    assert text.endswith(comment.quote_prefix + CLAUSE + comment.quote_suffix) or CLAUSE in text
+    assert len(comment.quote_prefix) <= 32 and comment.quote_language == "en"
+
+
+def test_a_quote_with_wrong_offsets_is_found_by_its_context(aigerim, draft_provision):
+    comment = submit(aigerim, draft_provision, quote=services.QuoteInput(exact="the", prefix="protect ", start=3))
+    text = draft_provision.texts.get(language="en").text
+    assert text[comment.quote_start - 8 : comment.quote_start] == "protect "
+
+
+def test_organisations_are_recorded_as_such(make_participant, draft_provision):
+    ngo = make_participant("Legal Aid Centre", organisation="Legal Aid Centre")
+    comment = submit(ngo, draft_provision)
+    assert (comment.submitter_type, comment.organisation_name) == ("organisation", "Legal Aid Centre")
+
+
+def test_propose_wording_keeps_the_wording(aigerim, draft_provision):
+    comment = submit(aigerim, draft_provision, stance="propose_wording", proposed_wording="... public health and public morals.")
+    assert comment.proposed_wording == "... public health and public morals."
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"body": ""}, "body"),
+        ({"body": "   \n "}, "body"),
+        ({"body": "x" * 10_001}, "body"),
+        ({"stance": "love"}, "stance"),
+        ({"stance": "propose_wording"}, "proposed_wording"),
+        ({"language": "fr"}, "language"),
+        ({"quote": services.QuoteInput(exact="words that are not there")}, "quote"),
+    ],
+)
+def test_bad_input_is_a_400_with_the_field_and_saves_nothing(aigerim, draft_provision, overrides, field):
+    with pytest.raises(ApplicationError) as error:
+        submit(aigerim, draft_provision, **overrides)
+    assert error.value.status == 400 and field in error.value.fields
+    assert _nothing_saved()
+
+
+def test_exactly_10000_characters_is_accepted(aigerim, draft_provision):
+    assert len(submit(aigerim, draft_provision, body="y" * 10_000).body) == 10_000
+
+
+def test_the_body_is_stored_as_written(aigerim, draft_provision):
+    body = "<script>alert(1)</script> & «кавычки» — 'quotes'"
+    assert Comment.objects.get(pk=submit(aigerim, draft_provision, body=body).pk).body == body
+
+
+def test_an_unverified_account_cannot_comment(make_participant, draft_provision):
+    with pytest.raises(PermissionDenied) as error:
+        submit(make_participant("Unverified", verified=False), draft_provision)
+    assert error.value.code == "email_unverified" and _nothing_saved()
+
+
+def test_anonymous_cannot_comment(draft_provision):
+    from django.contrib.auth.models import AnonymousUser
+
+    with pytest.raises(PermissionDenied) as error:
+        submit(AnonymousUser(), draft_provision)
+    assert error.value.code == "not_authenticated" and _nothing_saved()
+
+
+def test_an_unknown_provision_is_404(aigerim, demo):
+    with pytest.raises(NotFound):
+        services.comment_submit(author=aigerim, provision_id=987654, body="x", stance="support", language="en")
+    assert _nothing_saved()
+
+
+def test_a_closed_phase_is_refused(aigerim, draft_provision):
+    Phase.objects.filter(version=draft_provision.version).update(
+        opens_at=timezone.now() - datetime.timedelta(days=20), closes_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    with pytest.raises(PermissionDenied) as error:
+        submit(aigerim, draft_provision)
+    assert error.value.code == "phase_closed" and _nothing_saved()
+
+
+def test_the_baseline_without_a_phase_is_refused(aigerim, demo):
+    baseline = Provision.objects.filter(version__number=0, kind="article").first()
+    with pytest.raises(PermissionDenied) as error:
+        submit(aigerim, baseline)
+    assert error.value.code == "phase_closed" and _nothing_saved()
+
+
+def test_a_superseded_version_is_refused(aigerim, draft_provision, make_version):
+    from tests.conftest import SMALL_CONSTITUTION_EN
+
+    make_version(draft_provision.version.document, texts={"en": SMALL_CONSTITUTION_EN})  # draft 2 supersedes draft 1
+    with pytest.raises(PermissionDenied) as error:
+        submit(aigerim, draft_provision)
+    assert error.value.code == "version_superseded" and _nothing_saved()
+
+
+def test_an_unpublished_version_is_404(aigerim, demo, make_version):
+    from tests.conftest import SMALL_CONSTITUTION_EN
+
+    preparing = make_version(demo.documents.get(slug="constitution"), texts={"en": SMALL_CONSTITUTION_EN}, publish=False)
+    with pytest.raises(NotFound):
+        submit(aigerim, preparing.provisions.first())
+    assert _nothing_saved()
+
+
+def test_replies_are_one_level_deep(aigerim, make_participant, draft_provision):
+    comment = submit(aigerim, draft_provision)
+    bolat = make_participant("Bolat")
+    reply = submit(bolat, draft_provision, parent_id=comment.pk, stance="question")
+    assert reply.parent == comment
+    with pytest.raises(ApplicationError) as error:
+        submit(aigerim, draft_provision, parent_id=reply.pk)
+    assert error.value.code == "reply_depth" and Comment.objects.count() == 2
+
+
+def test_a_reply_must_be_on_the_same_provision(aigerim, draft_provision):
+    comment = submit(aigerim, draft_provision)
+    other = Provision.objects.get(version=draft_provision.version, path="II/25/2")
+    with pytest.raises(ApplicationError):
+        submit(aigerim, other, parent_id=comment.pk)
+
+
+def test_only_commission_members_reply_officially(aigerim, make_participant, draft_provision, demo):
+    comment = submit(aigerim, draft_provision)
+    with pytest.raises(PermissionDenied):
+        submit(aigerim, draft_provision, parent_id=comment.pk, official=True)
+    member = make_participant("Commission Secretary")
+    MembershipFactory(consultation=demo, user=member, role="chair")
+    reply = submit(member, draft_provision, parent_id=comment.pk, official=True, stance="question")
+    assert reply.is_official
