@@ -97,6 +97,35 @@ def comment_counts_for_version(*, version: DraftVersion) -> dict[int, ProvisionC
     }
 
 
+@dataclass(frozen=True)
+class SubtreeCommentCounts:
+    """Comments on a provision itself and on it together with everything below it."""
+
+    own: ProvisionCommentCounts
+    published: int
+    hidden: int
+
+
+def comment_counts_by_subtree(*, version: DraftVersion) -> dict[int, SubtreeCommentCounts]:
+    """Per provision: its own counts and its subtree's, so an article shows its paragraphs' comments. Two queries."""
+    own = comment_counts_for_version(version=version)
+    if not own:
+        return {}
+    parents = dict(version.provisions.values_list("id", "parent_id"))
+    published: dict[int, int] = {}
+    hidden: dict[int, int] = {}
+    for provision_id, counts in own.items():
+        node: int | None = provision_id
+        while node is not None:
+            published[node] = published.get(node, 0) + counts.published
+            hidden[node] = hidden.get(node, 0) + counts.hidden
+            node = parents.get(node)
+    return {
+        provision_id: SubtreeCommentCounts(own.get(provision_id, ProvisionCommentCounts()), published[provision_id], hidden[provision_id])
+        for provision_id in published
+    }
+
+
 def comment_search(*, comments: QuerySet[Comment], query: str) -> QuerySet[Comment]:
     """Full-text search of comment bodies: PostgreSQL's text search where available, word containment elsewhere."""
     query = query.strip()

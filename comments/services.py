@@ -77,9 +77,8 @@ def comment_submit(
     """
     body, proposed_wording = body.strip(), proposed_wording.strip()
     _check_comment_text(body=body, stance=stance, language=language, proposed_wording=proposed_wording)
-    participant = _check_participant(author)
     provision = _provision_for_comment(provision_id)
-    phase = _check_open_phase(provision.version)
+    participant, phase = comment_submit_check(author=author, version=provision.version)
     parent = _check_parent(parent_id, provision) if parent_id else None
     if official and consult_selectors.commission_role(user=author, consultation=phase.consultation) is None:
         raise PermissionDenied(_("Only members of the commission can reply officially."), code="not_commission")
@@ -115,6 +114,20 @@ def comment_submit(
     return comment
 
 
+def comment_submit_check(*, author: AbstractBaseUser | AnonymousUser, version: DraftVersion) -> tuple[Participant, Phase]:
+    """May this user comment on this version now? Raises the reason if not; writes nothing.
+
+    Pages call it to decide whether to show the comment form or say why not.
+    """
+    participant = _check_participant(author)
+    if version.status == DraftVersion.Status.SUPERSEDED:
+        raise PermissionDenied(
+            _("%(version)s has been superseded; comment on the current draft.") % {"version": version.label},
+            code="version_superseded",
+        )
+    return participant, _check_open_phase(version)
+
+
 def _check_comment_text(*, body: str, stance: str, language: str, proposed_wording: str) -> None:
     fields: dict[str, list[str]] = {}
     if not body:
@@ -148,11 +161,6 @@ def _provision_for_comment(provision_id: int) -> Provision:
     provision = Provision.objects.select_related("version__document").filter(pk=provision_id).first()
     if provision is None or provision.version.status == DraftVersion.Status.PREPARING:
         raise NotFound(_("There is no published provision %(id)s.") % {"id": provision_id}, code="provision_not_found")
-    if provision.version.status == DraftVersion.Status.SUPERSEDED:
-        raise PermissionDenied(
-            _("%(version)s has been superseded; comment on the current draft.") % {"version": provision.version.label},
-            code="version_superseded",
-        )
     return provision
 
 

@@ -1,14 +1,28 @@
-"""Public record pages: the draft reader and one provision, with what people said about them."""
+"""Public record pages: the draft reader and one provision with what people said about it; comment
+actions as plain forms (they work without JavaScript); receipts; the commission's moderation queue.
+
+Views parse the request, call one service or selector, and render or redirect.
+"""
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from config.errors import NotFound
+from comments import selectors, services
+from comments.apis import client_ip
+from comments.forms import CommentEditForm, CommentForm, ReasonForm
+from config.errors import ApplicationError, NotFound, PermissionDenied
 from consult import selectors as consult_selectors
 from consult.models import Consultation
 from drafts import selectors as draft_selectors
 from drafts.models import Document, DraftVersion
+
+ORDER_LABELS = {"newest": _("Newest"), "oldest": _("Oldest"), "endorsed": _("Most endorsed")}
 
 
 def version_reader_view(request, slug, document_slug, number):
@@ -17,7 +31,7 @@ def version_reader_view(request, slug, document_slug, number):
     tree = draft_selectors.provision_tree_for_version(version=version, language=language)
     return render(
         request,
-        "drafts/version_reader.html",
+        "comments/version_reader.html",
         {
             "consultation": consultation,
             "document": document,
@@ -26,19 +40,26 @@ def version_reader_view(request, slug, document_slug, number):
             "language": language,
             "languages": draft_selectors.version_text_languages(version=version),
             "tree": tree,
+            "counts": selectors.comment_counts_by_subtree(version=version),
             "open_phase": consult_selectors.phase_open_for_version(version=version),
         },
     )
 
 
-def provision_detail_view(request, slug, document_slug, number, provision_path):
+def provision_detail_view(request, slug, document_slug, number, provision_path, form=None, status=200):
     consultation, document, version = _reader_context(slug, document_slug, number)
     language = _text_language(request, version)
     node = draft_selectors.provision_get(version=version, path=provision_path.strip("/"), language=language)
     previous, following = draft_selectors.provision_neighbours(provision=node.provision)
+    order = request.GET.get("order") if request.GET.get("order") in selectors.ORDERINGS else "newest"
+    page = selectors.comment_list_for_provision(provision=node.provision, order=order, cursor=request.GET.get("after"))
+    blocked = _comment_blocked(request.user, version)
+    role = consult_selectors.commission_role(user=request.user, consultation=consultation)
+    if form is None and blocked is None:
+        form = CommentForm(provisions=_provision_choices(node), initial={"provision": node.provision.pk})
     return render(
         request,
-        "drafts/provision_detail.html",
+        "comments/provision_detail.html",
         {
             "consultation": consultation,
             "document": document,
@@ -50,15 +71,187 @@ def provision_detail_view(request, slug, document_slug, number, provision_path):
             "parallel": draft_selectors.provision_parallel_texts(provision=node.provision),
             "previous": previous,
             "following": following,
+            "page": page,
+            "order": order,
+            "order_labels": ORDER_LABELS,
+            "counts": selectors.comment_counts_by_subtree(version=version),
+            "form": form,
+            "blocked": blocked,
+            "commission_role": role,
+            "open_phase": consult_selectors.phase_open_for_version(version=version),
         },
+        status=status,
     )
+
+
+@require_POST
+def comment_create_view(request, slug, document_slug, number, provision_path):
+    consultation, document, version = _reader_context(slug, document_slug, number)
+    node = draft_selectors.provision_get(version=version, path=provision_path.strip("/"), language=document.authoritative_language)
+    form = CommentForm(request.POST, provisions=_provision_choices(node))
+    if not form.is_valid():
+        return provision_detail_view(request, slug, document_slug, number, provision_path, form=form, status=400)
+    language = _text_language(request, version)
+    try:
+        comment = services.comment_submit(
+            author=request.user,
+            provision_id=form.cleaned_data["provision"],
+            body=form.cleaned_data["body"],
+            stance=form.cleaned_data["stance"],
+            language=_comment_language(request, document),
+            proposed_wording=form.cleaned_data["proposed_wording"],
+            quote=form.quote(language),
+            parent_id=form.cleaned_data.get("parent"),
+            official=form.cleaned_data.get("official", False),
+            client_ip=client_ip(request),
+        )
+    except ApplicationError as error:
+        if error.status == 429:
+            raise
+        for field, errors in error.fields.items():
+            form.add_error(field if field in form.fields else ("quote_exact" if field == "quote" else None), errors)
+        if not error.fields:
+            form.add_error(None, error.message)
+        return provision_detail_view(request, slug, document_slug, number, provision_path, form=form, status=error.status)
+    return redirect(reverse("receipt-detail", args=[comment.receipt.number]) + "?new=1")
+
+
+def receipt_detail_view(request, number):
+    receipt = selectors.receipt_get(number=number)
+    return render(
+        request,
+        "comments/receipt_detail.html",
+        {"receipt": receipt, "verified": selectors.receipt_check(receipt=receipt), "is_new": request.GET.get("new") == "1"},
+    )
+
+
+def receipt_lookup_view(request):
+    number = request.GET.get("number", "").strip()
+    if number:
+        try:
+            return redirect("receipt-detail", selectors.receipt_get(number=number).number)
+        except NotFound:
+            messages.error(request, _("No receipt has the number %(number)s.") % {"number": number})
+    return render(request, "comments/receipt_lookup.html", {"number": number})
+
+
+@require_POST
+def comment_endorse_view(request, comment_id):
+    return _comment_action(request, comment_id, lambda: services.comment_endorse(comment_id=comment_id, user=request.user, client_ip=client_ip(request)), _("Thank you: your endorsement was added."))
+
+
+@require_POST
+def comment_unendorse_view(request, comment_id):
+    return _comment_action(request, comment_id, lambda: services.comment_unendorse(comment_id=comment_id, user=request.user), _("Your endorsement was taken back."))
+
+
+@require_POST
+def comment_withdraw_view(request, comment_id):
+    return _comment_action(request, comment_id, lambda: services.comment_withdraw(comment_id=comment_id, author=request.user), _("Your comment is withdrawn; it stays in the public record as withdrawn."))
+
+
+@require_POST
+def comment_report_view(request, comment_id):
+    form = ReasonForm(request.POST)
+    reason = form.data.get("reason", "")
+    return _comment_action(request, comment_id, lambda: services.comment_report(comment_id=comment_id, reporter=request.user, reason=reason, client_ip=client_ip(request)), _("Thank you: the moderators will look at this comment."))
+
+
+@require_POST
+def comment_hide_view(request, comment_id):
+    reason = request.POST.get("reason", "")
+    return _comment_action(request, comment_id, lambda: services.comment_hide(comment_id=comment_id, moderator=request.user, reason=reason), _("The comment is hidden; its receipt stays in the chain."))
+
+
+@require_POST
+def comment_restore_view(request, comment_id):
+    return _comment_action(request, comment_id, lambda: services.comment_restore(comment_id=comment_id, moderator=request.user), _("The comment is shown again."))
+
+
+@require_POST
+def comment_reports_dismiss_view(request, comment_id):
+    return _comment_action(request, comment_id, lambda: services.comment_reports_dismiss(comment_id=comment_id, moderator=request.user), _("The reports were dismissed."))
+
+
+@login_required
+def comment_edit_view(request, comment_id):
+    comment = selectors.comment_get(comment_id=comment_id)
+    if comment.author_id != request.user.pk:
+        raise PermissionDenied(_("Only the author can change this comment."), code="not_author")
+    form = CommentEditForm(request.POST or None, initial={"stance": comment.stance, "body": comment.body, "proposed_wording": comment.proposed_wording})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(comment_id=comment_id, author=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your comment was corrected; the previous text is kept in the record."))
+            return redirect(_comment_url(comment))
+    return render(request, "comments/comment_edit.html", {"comment": comment, "form": form}, status=400 if form.errors else 200)
+
+
+def moderation_queue_view(request, slug):
+    consultation = consult_selectors.consultation_get(slug=slug)
+    if not (request.user.is_authenticated and request.user.is_staff) and consult_selectors.commission_role(user=request.user, consultation=consultation) is None:
+        raise PermissionDenied(_("Only the commission of this consultation sees its moderation queue."), code="not_commission")
+    from django.core.paginator import Paginator
+
+    page = Paginator(selectors.moderation_queue(consultation=consultation), 25).get_page(request.GET.get("page"))
+    return render(request, "comments/moderation_queue.html", {"consultation": consultation, "page": page})
+
+
+def _comment_action(request, comment_id, action, success_message):
+    comment = selectors.comment_get(comment_id=comment_id)
+    try:
+        action()
+    except ApplicationError as error:
+        if error.status == 429:
+            raise
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success_message)
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect(_comment_url(comment))
+
+
+def _comment_url(comment) -> str:
+    consultation = comment.consultation
+    return (
+        reverse("provision-detail", args=[consultation.slug, comment.version.document.slug, comment.version.number, comment.provision.path])
+        + f"#comment-{comment.pk}"
+    )
+
+
+def _comment_blocked(user, version: DraftVersion) -> ApplicationError | None:
+    """Why the comment form is not shown (sign in, verify, closed), or None when it is."""
+    try:
+        services.comment_submit_check(author=user, version=version)
+    except ApplicationError as error:
+        return error
+    return None
+
+
+def _provision_choices(node) -> list[tuple[int, str]]:
+    """The provision shown and everything below it, as choices of what a comment is about."""
+    choices = []
+
+    def walk(item, depth):
+        label = "— " * depth + (f"{item.provision} {item.heading}".strip() if depth == 0 else str(item.number))
+        choices.append((item.provision.pk, label))
+        for child in item.children:
+            walk(child, depth + 1)
+
+    walk(node, 0)
+    return choices
 
 
 def _reader_context(slug: str, document_slug: str, number: int) -> tuple[Consultation, Document, DraftVersion]:
     consultation = consult_selectors.consultation_get(slug=slug)
     document = next((link.document for link in consultation.document_links.all() if link.document.slug == document_slug), None)
     if document is None:
-        raise NotFound(f"{consultation.title} covers no document {document_slug!r}.")
+        raise NotFound(_("%(consultation)s covers no document %(document)s.") % {"consultation": consultation.title, "document": document_slug})
     version = draft_selectors.draft_version_get(document=document, number=number)
     return consultation, document, version
 
@@ -68,9 +261,15 @@ def _public_versions(consultation: Consultation, document: Document) -> list[Dra
     return link.document.public_versions
 
 
+def _comment_language(request, document: Document) -> str:
+    """A comment is in the language the participant uses the site in."""
+    interface = (get_language() or "").split("-")[0]
+    return interface if interface in {"kk", "ru", "en"} else document.authoritative_language
+
+
 def _text_language(request, version: DraftVersion) -> str:
     """The text language asked for (?lang=), else the interface language if the version has it, else authoritative."""
-    for candidate in (request.GET.get("lang"), get_language()):
+    for candidate in (request.GET.get("lang") or request.POST.get("lang"), get_language()):
         if candidate and candidate in version.languages:
             return candidate
     return version.document.authoritative_language

@@ -1,0 +1,546 @@
+"""Comment submission through the whole HTTP stack, as a ratio against a one-INSERT baseline view.
+
+The issue's target: `POST /api/v1/comments/` served by gunicorn against PostgreSQL sustains at least
+0.5 of the requests per second of a minimal view that inserts one row into the same table on the same
+server in the same run (bench/views.py), with a p99 latency under 100 ms, at 32 concurrent clients.
+Comparable platforms accept about 30 comments/s.
+
+In order: a fresh database `consult_bench` (migrated, the demo consultation loaded, 32 verified
+participants each with a session and a CSRF token), a dedicated Redis database for the cache,
+the rate limits and the Celery broker, then gunicorn on 127.0.0.1. A few worker settings are tried
+on both endpoints and the one with the best geometric mean of the two rates is kept; on a fresh
+server with it, the baseline and the real endpoint are loaded alternately. Afterwards every
+answered 201 is checked against the database (one comment, one receipt, the same number) and the
+receipt chain is re-walked. Gunicorn is stopped, and the database and the Redis database are
+dropped, whatever happens.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import math
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from bench import loadgen
+from bench.loadgen import HOST, LoadResult, VirtualClient
+
+DESCRIPTION = "comment submission over HTTP (gunicorn, PostgreSQL) against a one-INSERT baseline view"
+
+CLIENTS = 32
+TARGET_RATIO = 0.5
+TARGET_P99_MS = 100.0
+COMPARABLE_PLATFORMS_PER_SECOND = 30
+BASELINE_PATH = "/bench/baseline/"
+TARGET_PATH = "/api/v1/comments/"
+DATABASE_NAME = "consult_bench"
+REDIS_DB = 13  # used by this benchmark only, emptied before and after
+RATE_LIMIT = "1000000/h"
+DEFAULT_SERVERS = "sync:3,sync:5,sync:8,gthread:2x8,gthread:3x6"
+BASE_DIR = Path(__file__).resolve().parent.parent
+SERVER_START_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    kind: str  # "sync" or "gthread"
+    workers: int
+    threads: int = 1
+
+    @classmethod
+    def parse(cls, text: str) -> ServerConfig:
+        kind, _, size = text.strip().partition(":")
+        workers, _, threads = size.partition("x")
+        if kind not in {"sync", "gthread"} or not workers.isdigit() or (threads and not threads.isdigit()):
+            raise argparse.ArgumentTypeError(f"{text!r}: expected sync:WORKERS or gthread:WORKERSxTHREADS")
+        config = cls(kind, int(workers), int(threads or (1 if kind == "sync" else 4)))
+        if not 1 <= config.workers * config.threads <= 80:  # each thread keeps a PostgreSQL connection
+            raise argparse.ArgumentTypeError(f"{text!r}: between 1 and 80 workers x threads")
+        return config
+
+    def __str__(self) -> str:
+        return f"sync x{self.workers}" if self.kind == "sync" else f"gthread {self.workers}x{self.threads}"
+
+
+@dataclass
+class Ledger:
+    """What the clients were told, to be checked against the database at the end."""
+
+    target: list[tuple[int, str | None]] = field(default_factory=list)
+    baseline: list[int] = field(default_factory=list)
+    target_unseen_at_most: int = 0
+    baseline_unseen_at_most: int = 0
+
+    def add(self, result: LoadResult, *, endpoint: str) -> LoadResult:
+        if endpoint == "target":
+            self.target.extend(result.accepted)
+            self.target_unseen_at_most += result.unseen_at_most
+        else:
+            self.baseline.extend(record_id for record_id, _receipt in result.accepted)
+            self.baseline_unseen_at_most += result.unseen_at_most
+        return result
+
+
+# --- environment, database, fixtures -----------------------------------------------------------------
+
+
+def _configure_environment() -> tuple[str, str]:
+    """Point this process and the server at the benchmark's own database and Redis database."""
+    server_url = urlsplit(os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/consult")
+    if server_url.scheme not in {"postgres", "postgresql", "pgsql"}:
+        raise SystemExit(f"the benchmark needs PostgreSQL; DATABASE_URL is {server_url.scheme}://")
+    database_url = urlunsplit(server_url._replace(path=f"/{DATABASE_NAME}"))
+    redis_url = urlunsplit(urlsplit(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")._replace(path=f"/{REDIS_DB}"))
+    os.environ.update({
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "CACHE_URL": redis_url,
+        "CELERY_BROKER_URL": redis_url,
+        "CELERY_RESULT_BACKEND": redis_url,
+        "DJANGO_ALLOWED_HOSTS": f"{HOST},localhost",
+        "DJANGO_SECURE_COOKIES": "false",
+        "RATE_COMMENT_USER": RATE_LIMIT,
+        "RATE_COMMENT_IP": RATE_LIMIT,
+    })
+    return database_url, redis_url
+
+
+def _maintenance_connection(database_url: str):
+    import psycopg
+
+    url = urlsplit(database_url)
+    return psycopg.connect(urlunsplit(url._replace(path="/postgres")), autocommit=True)
+
+
+def _database_recreate(database_url: str) -> None:
+    with _maintenance_connection(database_url) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+
+
+def _database_drop(database_url: str) -> None:
+    from django.db import connections
+
+    connections.close_all()
+    with _maintenance_connection(database_url) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
+
+
+def _redis_empty(redis_url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
+
+
+def _prepare(clients: int) -> tuple[list[VirtualClient], dict[int, list[int]]]:
+    """Migrate, load the demo, create the participants and their sessions; (clients, baseline ids)."""
+    import django
+
+    django.setup()
+    from allauth.account.models import EmailAddress
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+    from django.test import Client
+    from django.utils.crypto import get_random_string
+
+    from consult import selectors as consult_selectors
+    from consult import services as consult_services
+    from consult.demo_data import demo_consultation_load
+    from drafts.models import DraftVersion, Provision
+
+    call_command("migrate", interactive=False, verbosity=0)
+    demo_consultation_load(admin_password=None)
+    version = DraftVersion.objects.get(document__slug="constitution", number=1)
+    phase = consult_selectors.phase_open_for_version(version=version)
+    if phase is None:
+        raise RuntimeError("the demo's constitution draft 1 has no open comment phase")
+    provisions = list(Provision.objects.filter(version=version).order_by("path").values_list("id", "lineage_id")[:clients])
+    baseline_ids = {pk: [phase.consultation_id, version.pk, lineage_id] for pk, lineage_id in provisions}
+
+    user_model = get_user_model()
+    virtual_clients = []
+    for number in range(1, clients + 1):
+        user = user_model.objects.create_user(username=f"bench-{number}", email=f"bench-{number}@example.org")
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        consult_services.participant_save(user=user, display_name=f"Bench participant {number}")
+        browser = Client()
+        browser.force_login(user)
+        virtual_clients.append(VirtualClient(
+            sessionid=browser.cookies[settings.SESSION_COOKIE_NAME].value,
+            csrftoken=get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS),
+            provision=provisions[(number - 1) % len(provisions)][0],
+        ))
+    return virtual_clients, baseline_ids
+
+
+# --- the server -------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def _post(port: int, path: str, client: VirtualClient, *, body: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        payload = json.dumps({"provision": client.provision, "body": body, "stance": "oppose", "language": "en"})
+        connection.request("POST", path, body=payload, headers={
+            "Content-Type": "application/json",
+            "Cookie": f"sessionid={client.sessionid}; csrftoken={client.csrftoken}",
+            "X-CSRFToken": client.csrftoken,
+        })
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+class Server:
+    """gunicorn serving bench.settings on a free port of 127.0.0.1, stopped on exit."""
+
+    def __init__(self, config: ServerConfig, *, log_dir: Path):
+        self.config = config
+        self.port = _free_port()
+        self.log = log_dir / f"gunicorn-{config.kind}-{config.workers}x{config.threads}-{self.port}.log"
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Server:
+        command = [
+            sys.executable, "-m", "gunicorn", "config.wsgi:application",
+            "--bind", f"{HOST}:{self.port}", "--worker-class", self.config.kind,
+            "--workers", str(self.config.workers), "--threads", str(self.config.threads),
+            "--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning",
+        ]
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(command, cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}:\n{self.log_tail()}")
+            try:
+                connection = http.client.HTTPConnection(HOST, self.port, timeout=2)
+                connection.request("GET", BASELINE_PATH)
+                connection.getresponse().read()
+                connection.close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer within {SERVER_START_SECONDS} s:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def __exit__(self, *exc_info) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)  # its own session: the master and its workers only
+            self.process.wait(timeout=5)
+
+
+# --- load -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Load:
+    client: str  # "wrk" or "asyncio"
+    wrk: str | None
+    clients: list[VirtualClient]
+
+    def run(self, server: Server, *, endpoint: str, seconds: float, label: str) -> LoadResult:
+        path = TARGET_PATH if endpoint == "target" else BASELINE_PATH
+        if self.client == "wrk":
+            return loadgen.run_wrk(wrk=self.wrk, label=label, port=server.port, path=path, clients=self.clients,
+                                   seconds=seconds, server_pid=server.process.pid)
+        return loadgen.run_asyncio(label=label, port=server.port, path=path, clients=self.clients, seconds=seconds,
+                                   server_pid=server.process.pid)
+
+
+def _smoke(server: Server, clients: list[VirtualClient], ledger: Ledger) -> None:
+    """One request to each endpoint before any load, so that a refusal is shown with its reason."""
+    for endpoint, path in (("baseline", BASELINE_PATH), ("target", TARGET_PATH)):
+        status, body = _post(server.port, path, clients[0], body="Benchmark smoke test comment.")
+        if status != 201:
+            raise RuntimeError(f"{endpoint} {path} answered {status}, not 201: {body[:500].decode(errors='replace')}\n{server.log_tail()}")
+        record = json.loads(body)
+        if endpoint == "target":
+            ledger.target.append((record["id"], record.get("receipt")))
+        else:
+            ledger.baseline.append(record["id"])
+
+
+def _pause() -> None:
+    time.sleep(0.5)  # let requests abandoned at the end of a wrk run finish before the next run
+
+
+def _tune(configs: list[ServerConfig], load: Load, ledger: Ledger, *, seconds: float, log_dir: Path) -> list[tuple[ServerConfig, LoadResult, LoadResult]]:
+    trials = []
+    for config in configs:
+        print(f"  trying {config} ...", flush=True)
+        with Server(config, log_dir=log_dir) as server:
+            _smoke(server, load.clients, ledger)
+            for endpoint in ("baseline", "target"):
+                ledger.add(load.run(server, endpoint=endpoint, seconds=1, label="warm-up"), endpoint=endpoint)
+                _pause()
+            baseline = ledger.add(load.run(server, endpoint="baseline", seconds=seconds, label=str(config)), endpoint="baseline")
+            _pause()
+            target = ledger.add(load.run(server, endpoint="target", seconds=seconds, label=str(config)), endpoint="target")
+        trials.append((config, baseline, target))
+    return trials
+
+
+def _choose(trials: list[tuple[ServerConfig, LoadResult, LoadResult]]) -> ServerConfig:
+    """The setting with the best geometric mean of the two rates, among those without errors."""
+    clean = [t for t in trials if t[1].errors(201) == 0 and t[2].errors(201) == 0] or trials
+    return max(clean, key=lambda t: math.sqrt(t[1].rate * t[2].rate))[0]
+
+
+# --- integrity --------------------------------------------------------------------------------------
+
+
+def _integrity(ledger: Ledger) -> tuple[list[str], list[str]]:
+    """(findings, problems): every 201 is one comment with one receipt, and the chain holds."""
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from bench.views import BASELINE_AUTHOR_NAME
+    from comments.models import Comment, Receipt
+
+    problems: list[str] = []
+    stored = dict(Comment.objects.exclude(author_name=BASELINE_AUTHOR_NAME).values_list("id", "receipt__number"))
+    answered = dict(ledger.target)
+    if len(answered) != len(ledger.target):
+        problems.append(f"{len(ledger.target) - len(answered)} comment ids were answered twice")
+    missing = [pk for pk in answered if pk not in stored]
+    if missing:
+        problems.append(f"{len(missing)} answered comments are not in the database (e.g. {missing[:5]})")
+    wrong_receipt = [pk for pk, number in answered.items() if pk in stored and (number is None or stored[pk] != number)]
+    if wrong_receipt:
+        problems.append(f"{len(wrong_receipt)} answered receipts differ from the stored ones (e.g. {wrong_receipt[:5]})")
+    without_receipt = sum(1 for number in stored.values() if number is None)
+    if without_receipt:
+        problems.append(f"{without_receipt} submitted comments have no receipt")
+    receipts = Receipt.objects.count()
+    if receipts != len(stored):
+        problems.append(f"{receipts} receipts for {len(stored)} submitted comments")
+    unseen = len(stored) - len(answered)
+    if not 0 <= unseen <= ledger.target_unseen_at_most:
+        problems.append(f"{unseen} submitted comments were never answered (at most {ledger.target_unseen_at_most} can be in flight when wrk stops)")
+
+    baseline_stored = Comment.objects.filter(author_name=BASELINE_AUTHOR_NAME).count()
+    baseline_answered = len(set(ledger.baseline))
+    if baseline_answered != len(ledger.baseline) or not 0 <= baseline_stored - baseline_answered <= ledger.baseline_unseen_at_most:
+        problems.append(f"baseline: {len(ledger.baseline)} answers, {baseline_answered} distinct ids, {baseline_stored} rows")
+
+    output = StringIO()
+    try:
+        call_command("verify_receipts", stdout=output, stderr=output)
+        chain = output.getvalue().strip()
+    except CommandError as error:
+        chain = output.getvalue().strip()
+        problems.append(f"verify_receipts: {error}: {chain}")
+    findings = [
+        f"{len(answered)} comments answered 201 by the real endpoint, {len(stored)} stored"
+        + (f" ({unseen} more were in flight when the load stopped)" if unseen else "")
+        + f"; {receipts} receipts",
+        f"verify_receipts: {chain}",
+        f"baseline: {baseline_answered} rows answered 201, {baseline_stored} stored",
+    ]
+    return findings, problems
+
+
+# --- report -----------------------------------------------------------------------------------------
+
+
+def _cpu(result: LoadResult) -> str:
+    c = result.cpu
+    idle = max(0.0, 1 - c.get("machine_busy", 0.0))
+    return (f"{c.get('server', 0):4.0%} {c.get('postgres', 0):4.0%} {c.get('redis', 0):4.0%} "
+            f"{c.get('client', 0):4.0%} {idle:4.0%}")
+
+
+def _row(name: str, result: LoadResult) -> str:
+    return (f"  {name:<20} {result.rate:8.0f} {result.p50_ms:7.1f} {result.p95_ms:7.1f} {result.p99_ms:7.1f} "
+            f"{result.max_ms:7.1f} {result.errors(201):6d}   {_cpu(result)}")
+
+
+HEADER = (f"  {'':<20} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} {'errors':>6}   "
+          f"CPU of the machine: server postgres redis client idle")
+
+
+def _pooled(results: list[LoadResult]) -> tuple[float, float, int]:
+    """(rate over all runs, worst p99 of the runs, errors)."""
+    seconds = sum(r.seconds for r in results)
+    return (sum(r.requests for r in results) / seconds if seconds else 0.0, max(r.p99_ms for r in results),
+            sum(r.errors(201) for r in results))
+
+
+def _error_detail(results: list[LoadResult]) -> str:
+    statuses, sockets = {}, {}
+    for r in results:
+        for status, n in r.statuses.items():
+            if status != 201:
+                statuses[status] = statuses.get(status, 0) + n
+        for kind, n in r.socket_errors.items():
+            sockets[kind] = sockets.get(kind, 0) + n
+    return ", ".join([f"HTTP {s}: {n}" for s, n in sorted(statuses.items())] + [f"{k}: {n}" for k, n in sorted(sockets.items())])
+
+
+# --- main -------------------------------------------------------------------------------------------
+
+
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench comments", description=DESCRIPTION)
+    parser.add_argument("--seconds", type=float, default=10, help="length of each measured run (default 10)")
+    parser.add_argument("--rounds", type=int, default=2, help="baseline/target pairs measured (default 2)")
+    parser.add_argument("--warmup", type=float, default=3, help="warm-up per endpoint on the chosen server (default 3)")
+    parser.add_argument("--servers", default=DEFAULT_SERVERS,
+                        help=f"gunicorn settings to try, comma-separated; one means no trial (default {DEFAULT_SERVERS})")
+    parser.add_argument("--trial-seconds", type=float, default=4, help="length of each trial run (default 4)")
+    parser.add_argument("--client", choices=["auto", "wrk", "asyncio"], default="auto",
+                        help="load generator: wrk (installed from Debian when missing and root), or the asyncio one")
+    parser.add_argument("--keep-database", action="store_true", help=f"leave {DATABASE_NAME} in place for inspection")
+    args = parser.parse_args(argv)
+    args.servers = [ServerConfig.parse(text) for text in args.servers.split(",") if text.strip()]
+    if not args.servers or not 1 <= args.rounds <= 20 or not 1 <= args.seconds <= 300 or not 0 <= args.warmup <= 60:
+        parser.error("need at least one server, 1-20 rounds, 1-300 s runs and a 0-60 s warm-up")
+    return args
+
+
+def _load_client(choice: str, clients: list[VirtualClient]) -> Load:
+    if choice in {"auto", "wrk"}:
+        wrk = loadgen.wrk_path(install=True)
+        if wrk:
+            return Load("wrk", wrk, clients)
+        if choice == "wrk":
+            raise SystemExit("wrk is not installed (apt-get install wrk)")
+        print("wrk is not available: using the asyncio client, which takes CPU from the server", flush=True)
+    return Load("asyncio", None, clients)
+
+
+def main(argv: list[str]) -> int:
+    args = _arguments(argv)
+    database_url, redis_url = _configure_environment()
+    ledger = Ledger()
+    problems: list[str] = []
+    runs: dict[str, list[LoadResult]] = {"baseline": [], "target": []}
+    started = time.monotonic()
+    print(f"{DESCRIPTION}\npreparing database {DATABASE_NAME} and {CLIENTS} participants ...", flush=True)
+    _database_recreate(database_url)
+    _redis_empty(redis_url)
+    try:
+        clients, baseline_ids = _prepare(CLIENTS)
+        os.environ["BENCH_BASELINE_PROVISIONS"] = json.dumps(baseline_ids)
+        load = _load_client(args.client, clients)
+        with tempfile.TemporaryDirectory(prefix="bench-comments-") as folder:
+            log_dir = Path(folder)
+            trials = []
+            chosen = args.servers[0]
+            if len(args.servers) > 1:
+                print(f"trying {len(args.servers)} gunicorn settings, {args.trial_seconds:g} s per endpoint:", flush=True)
+                trials = _tune(args.servers, load, ledger, seconds=args.trial_seconds, log_dir=log_dir)
+                chosen = _choose(trials)
+            print(f"measuring on {chosen}: {args.rounds} x (baseline, target), {args.seconds:g} s each ...", flush=True)
+            with Server(chosen, log_dir=log_dir) as server:
+                _smoke(server, clients, ledger)
+                for endpoint in ("baseline", "target"):
+                    ledger.add(load.run(server, endpoint=endpoint, seconds=args.warmup, label="warm-up"), endpoint=endpoint)
+                    _pause()
+                for number in range(1, args.rounds + 1):
+                    for endpoint in ("baseline", "target"):
+                        result = load.run(server, endpoint=endpoint, seconds=args.seconds, label=f"{endpoint} {number}")
+                        runs[endpoint].append(ledger.add(result, endpoint=endpoint))
+                        _pause()
+                server_log = server.log_tail()
+        findings, problems = _integrity(ledger)
+        _report(args, load, trials, chosen, runs, findings, problems, server_log, time.monotonic() - started)
+    finally:
+        if args.keep_database:
+            print(f"database {DATABASE_NAME} kept ({database_url})")
+        else:
+            _database_drop(database_url)
+        _redis_empty(redis_url)
+    errors = sum(r.errors(201) for results in runs.values() for r in results)
+    return 1 if problems or errors else 0
+
+
+def _report(args, load: Load, trials, chosen: ServerConfig, runs: dict[str, list[LoadResult]], findings: list[str],
+            problems: list[str], server_log: str, elapsed: float) -> None:
+    out = print
+    out()
+    out(f"Comment submission, {CLIENTS} concurrent clients each with its own session, 127.0.0.1, {os.cpu_count()} cores")
+    out(f"  load generator: {load.client}" + (" (1 thread)" if load.client == "wrk" else " (this process)"))
+    out(f"  baseline: POST {BASELINE_PATH} (one INSERT into comments_comment, same middleware)")
+    out(f"  target:   POST {TARGET_PATH} (comments.services.comment_submit: checks, comment, receipt, outbox)")
+    if trials:
+        out()
+        out(f"gunicorn settings tried ({args.trial_seconds:g} s per endpoint; kept: best geometric mean of both rates):")
+        out(f"  {'':<20} {'baseline req/s':>14} {'p99 ms':>7} {'target req/s':>13} {'p99 ms':>7} {'ratio':>6} {'errors':>6}")
+        for config, baseline, target in trials:
+            mark = "  <- kept" if config == chosen else ""
+            out(f"  {str(config):<20} {baseline.rate:14.0f} {baseline.p99_ms:7.1f} {target.rate:13.0f} {target.p99_ms:7.1f} "
+                f"{target.rate / baseline.rate if baseline.rate else 0:6.2f} {baseline.errors(201) + target.errors(201):6d}{mark}")
+    out()
+    out(f"runs on {chosen}, alternating, {args.seconds:g} s each:")
+    out(HEADER)
+    for baseline, target in zip(runs["baseline"], runs["target"]):
+        out(_row(baseline.label, baseline))
+        out(_row(target.label, target))
+    base_rate, base_p99, base_errors = _pooled(runs["baseline"])
+    target_rate, target_p99, target_errors = _pooled(runs["target"])
+    ratio = target_rate / base_rate if base_rate else 0.0
+    pairs = ", ".join(f"{t.rate / b.rate:.2f}" for b, t in zip(runs["baseline"], runs["target"]) if b.rate)
+    out()
+    out("summary (rate over all runs; p99 is the worst run's):")
+    out(f"  baseline  {base_rate:8.0f} req/s   p99 {base_p99:6.1f} ms   errors {base_errors}")
+    out(f"  target    {target_rate:8.0f} req/s   p99 {target_p99:6.1f} ms   errors {target_errors}")
+    out(f"  ratio target/baseline  {ratio:.2f}  (per pair: {pairs})   "
+        f"target >= {TARGET_RATIO}: {'met' if ratio >= TARGET_RATIO else 'NOT MET'}")
+    out(f"  target p99             {target_p99:.1f} ms   target < {TARGET_P99_MS:g} ms: "
+        f"{'met' if target_p99 < TARGET_P99_MS else 'NOT MET'}")
+    out(f"  versus {COMPARABLE_PLATFORMS_PER_SECOND} comments/s of comparable platforms: x{target_rate / COMPARABLE_PLATFORMS_PER_SECOND:.0f}")
+    if base_errors or target_errors:
+        out(f"  ERRORS (any answer but 201): {_error_detail(runs['baseline'] + runs['target'])}")
+        out("  server log tail:\n" + server_log)
+    out()
+    out("integrity:")
+    for line in findings:
+        out(f"  {line}")
+    for line in problems:
+        out(f"  PROBLEM: {line}")
+    out(f"\n({elapsed:.0f} s in all)")

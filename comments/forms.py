@@ -1,0 +1,54 @@
+"""HTML forms of the comments app. They only parse; the services decide."""
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from comments.models import BODY_MAX_LENGTH, Comment
+from comments.services import QuoteInput
+
+
+class CommentForm(forms.Form):
+    provision = forms.TypedChoiceField(label=_("About"), coerce=int)
+    stance = forms.ChoiceField(label=_("Your position"), choices=Comment.Stance.choices, widget=forms.RadioSelect, initial=Comment.Stance.SUPPORT)
+    body = forms.CharField(
+        label=_("Your comment"), max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": BODY_MAX_LENGTH}),
+        help_text=_("Plain text, up to 10,000 characters. It is published with your display name."),
+    )
+    proposed_wording = forms.CharField(
+        label=_("Wording you propose (optional)"), required=False, max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    quote_exact = forms.CharField(
+        label=_("Words you comment on (optional)"), required=False, max_length=5000,
+        help_text=_("Select words in the text above, or type or paste them here; they must appear in the provision."),
+    )
+    quote_prefix = forms.CharField(required=False, max_length=32, strip=False, widget=forms.HiddenInput)
+    quote_suffix = forms.CharField(required=False, max_length=32, strip=False, widget=forms.HiddenInput)
+    quote_start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    official = forms.BooleanField(label=_("Official reply of the commission"), required=False)
+
+    def __init__(self, *args, provisions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provision"].choices = list(provisions)
+
+    def quote(self, language: str) -> QuoteInput | None:
+        exact = self.cleaned_data.get("quote_exact", "")
+        if not exact.strip():
+            return None
+        return QuoteInput(
+            exact=exact, prefix=self.cleaned_data.get("quote_prefix", ""), suffix=self.cleaned_data.get("quote_suffix", ""),
+            start=self.cleaned_data.get("quote_start"), language=language,
+        )
+
+
+class CommentEditForm(forms.Form):
+    stance = forms.ChoiceField(label=_("Your position"), choices=Comment.Stance.choices, widget=forms.RadioSelect)
+    body = forms.CharField(label=_("Your comment"), max_length=BODY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 6}))
+    proposed_wording = forms.CharField(label=_("Wording you propose (optional)"), required=False, max_length=BODY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
