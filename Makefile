@@ -31,6 +31,12 @@ run: demo
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
+	@# The browser tests drive Debian's chromium; install it when missing and we may (root), else they skip.
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		{ timeout 300 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq --no-install-recommends chromium; } >/dev/null 2>&1 || true; \
+	fi
+	@[ -x /usr/bin/chromium ] || echo "Debian chromium not found at /usr/bin/chromium; apt-get install chromium (the browser tests will skip)"
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install

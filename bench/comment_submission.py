@@ -27,6 +27,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -275,19 +276,73 @@ class Server:
 # --- load -------------------------------------------------------------------------------------------
 
 
+class DatabaseActivity:
+    """Samples pg_stat_activity of the benchmark's database while a run goes on (a thread, 20 times a second).
+
+    `averages` is the mean number of server connections at each moment that are waiting for a lock (the
+    receipt chain row), waiting on the WAL (commit flush), running a statement, or idle inside a transaction
+    (waiting for the application).
+    """
+
+    SQL = """
+        SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'),
+               count(*) FILTER (WHERE wait_event IN ('WALSync', 'WALWrite', 'WALInsert', 'WalWrite') OR wait_event_type = 'IO'),
+               count(*) FILTER (WHERE state = 'active' AND wait_event_type IS DISTINCT FROM 'Lock'),
+               count(*) FILTER (WHERE state LIKE 'idle in transaction%%')
+        FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()
+    """
+    KEYS = ("lock", "wal", "active", "in_transaction")
+
+    def __init__(self, database_url: str, *, limit_seconds: float):
+        self.database_url = database_url
+        self.limit_seconds = limit_seconds
+        self.totals = [0, 0, 0, 0]
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        import psycopg
+
+        deadline = time.monotonic() + self.limit_seconds
+        with psycopg.connect(self.database_url, autocommit=True) as connection:
+            while not self._stop.is_set() and time.monotonic() < deadline:
+                row = connection.execute(self.SQL, (DATABASE_NAME,)).fetchone()
+                self.totals = [total + value for total, value in zip(self.totals, row)]
+                self.samples += 1
+                self._stop.wait(0.05)
+
+    def __enter__(self) -> DatabaseActivity:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    @property
+    def averages(self) -> dict[str, float]:
+        return {key: total / self.samples for key, total in zip(self.KEYS, self.totals)} if self.samples else {}
+
+
 @dataclass(frozen=True)
 class Load:
     client: str  # "wrk" or "asyncio"
     wrk: str | None
     clients: list[VirtualClient]
+    database_url: str
 
     def run(self, server: Server, *, endpoint: str, seconds: float, label: str) -> LoadResult:
         path = TARGET_PATH if endpoint == "target" else BASELINE_PATH
-        if self.client == "wrk":
-            return loadgen.run_wrk(wrk=self.wrk, label=label, port=server.port, path=path, clients=self.clients,
-                                   seconds=seconds, server_pid=server.process.pid)
-        return loadgen.run_asyncio(label=label, port=server.port, path=path, clients=self.clients, seconds=seconds,
-                                   server_pid=server.process.pid)
+        with DatabaseActivity(self.database_url, limit_seconds=seconds + 60) as activity:
+            if self.client == "wrk":
+                result = loadgen.run_wrk(wrk=self.wrk, label=label, port=server.port, path=path, clients=self.clients,
+                                         seconds=seconds, server_pid=server.process.pid, database=DATABASE_NAME)
+            else:
+                result = loadgen.run_asyncio(label=label, port=server.port, path=path, clients=self.clients,
+                                             seconds=seconds, server_pid=server.process.pid, database=DATABASE_NAME)
+        result.database = activity.averages
+        return result
 
 
 def _smoke(server: Server, clients: list[VirtualClient], ledger: Ledger) -> None:
@@ -301,6 +356,17 @@ def _smoke(server: Server, clients: list[VirtualClient], ledger: Ledger) -> None
             ledger.target.append((record["id"], record.get("receipt")))
         else:
             ledger.baseline.append(record["id"])
+
+
+def _wait_for_quiet(limit_seconds: float, *, busy_at_most: float = 0.2) -> float:
+    """Wait (bounded) until other processes leave the machine mostly idle; the last busy share seen."""
+    deadline = time.monotonic() + limit_seconds
+    busy = loadgen.machine_busy_share()
+    if busy > busy_at_most and limit_seconds > 0:
+        print(f"  the machine is {busy:.0%} busy with other work; waiting up to {limit_seconds:g} s for it to calm down ...", flush=True)
+        while busy > busy_at_most and time.monotonic() < deadline:
+            busy = loadgen.machine_busy_share(min(5.0, max(0.5, deadline - time.monotonic())))
+    return busy
 
 
 def _pause() -> None:
@@ -327,6 +393,47 @@ def _choose(trials: list[tuple[ServerConfig, LoadResult, LoadResult]]) -> Server
     """The setting with the best geometric mean of the two rates, among those without errors."""
     clean = [t for t in trials if t[1].errors(201) == 0 and t[2].errors(201) == 0] or trials
     return max(clean, key=lambda t: math.sqrt(t[1].rate * t[2].rate))[0]
+
+
+# --- what one request does --------------------------------------------------------------------------
+
+
+def _queries_per_request(client: VirtualClient, baseline_ids: dict[int, list[int]], ledger: Ledger) -> dict[str, list[str]]:
+    """The SQL of one request to each endpoint, through django.test.Client in this process (same settings)."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    settings.BENCH_BASELINE_PROVISIONS = {int(pk): ids for pk, ids in baseline_ids.items()}
+    browser = Client(enforce_csrf_checks=True, HTTP_HOST=HOST)
+    browser.cookies["sessionid"], browser.cookies["csrftoken"] = client.sessionid, client.csrftoken
+    queries = {}
+    for endpoint, path in (("baseline", BASELINE_PATH), ("target", TARGET_PATH)):
+        payload = {"provision": client.provision, "body": "Benchmark comment: counting queries.", "stance": "oppose", "language": "en"}
+        with CaptureQueriesContext(connection) as captured:
+            response = browser.post(path, payload, content_type="application/json", headers={"X-CSRFToken": client.csrftoken})
+        if response.status_code != 201:
+            raise RuntimeError(f"{endpoint} answered {response.status_code} in-process: {response.content[:300]!r}")
+        record = response.json()
+        if endpoint == "target":
+            ledger.target.append((record["id"], record.get("receipt")))
+        else:
+            ledger.baseline.append(record["id"])
+        queries[endpoint] = [" ".join(query["sql"].split()) for query in captured.captured_queries]
+    return queries
+
+
+def _query_summary(sql: str) -> str:
+    """SELECT ... FROM "comments_receiptchain" WHERE ... FOR UPDATE -> 'SELECT comments_receiptchain FOR UPDATE'."""
+    words = sql.replace('"', "").split()
+    verb = words[0].upper() if words else ""
+    table = ""
+    for marker in ("FROM", "INTO", "UPDATE"):
+        if marker in words and words.index(marker) + 1 < len(words):
+            table = words[words.index(marker) + 1]
+            break
+    return " ".join(part for part in (verb, table if verb != "UPDATE" else words[1], "FOR UPDATE" if "FOR UPDATE" in sql else "") if part)
 
 
 # --- integrity --------------------------------------------------------------------------------------
@@ -390,8 +497,7 @@ def _integrity(ledger: Ledger) -> tuple[list[str], list[str]]:
 def _cpu(result: LoadResult) -> str:
     c = result.cpu
     idle = max(0.0, 1 - c.get("machine_busy", 0.0))
-    return (f"{c.get('server', 0):4.0%} {c.get('postgres', 0):4.0%} {c.get('redis', 0):4.0%} "
-            f"{c.get('client', 0):4.0%} {idle:4.0%}")
+    return "".join(f"{c.get(key, 0.0) if key != 'idle' else idle:>{len(key) + 1}.0%}" for key in CPU_COLUMNS)
 
 
 def _row(name: str, result: LoadResult) -> str:
@@ -399,8 +505,9 @@ def _row(name: str, result: LoadResult) -> str:
             f"{result.max_ms:7.1f} {result.errors(201):6d}   {_cpu(result)}")
 
 
+CPU_COLUMNS = ("server", "postgres", "redis", "client", "other", "idle")
 HEADER = (f"  {'':<20} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'max ms':>7} {'errors':>6}   "
-          f"CPU of the machine: server postgres redis client idle")
+          + "".join(f"{key:>{len(key) + 1}}" for key in CPU_COLUMNS))
 
 
 def _pooled(results: list[LoadResult]) -> tuple[float, float, int]:
@@ -434,6 +541,8 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--trial-seconds", type=float, default=4, help="length of each trial run (default 4)")
     parser.add_argument("--client", choices=["auto", "wrk", "asyncio"], default="auto",
                         help="load generator: wrk (installed from Debian when missing and root), or the asyncio one")
+    parser.add_argument("--quiet-wait", type=float, default=120,
+                        help="wait up to this long before each phase for other work to leave the machine idle (default 120)")
     parser.add_argument("--keep-database", action="store_true", help=f"leave {DATABASE_NAME} in place for inspection")
     args = parser.parse_args(argv)
     args.servers = [ServerConfig.parse(text) for text in args.servers.split(",") if text.strip()]
@@ -442,15 +551,15 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def _load_client(choice: str, clients: list[VirtualClient]) -> Load:
+def _load_client(choice: str, clients: list[VirtualClient], database_url: str) -> Load:
     if choice in {"auto", "wrk"}:
         wrk = loadgen.wrk_path(install=True)
         if wrk:
-            return Load("wrk", wrk, clients)
+            return Load("wrk", wrk, clients, database_url)
         if choice == "wrk":
             raise SystemExit("wrk is not installed (apt-get install wrk)")
         print("wrk is not available: using the asyncio client, which takes CPU from the server", flush=True)
-    return Load("asyncio", None, clients)
+    return Load("asyncio", None, clients, database_url)
 
 
 def main(argv: list[str]) -> int:
@@ -466,15 +575,17 @@ def main(argv: list[str]) -> int:
     try:
         clients, baseline_ids = _prepare(CLIENTS)
         os.environ["BENCH_BASELINE_PROVISIONS"] = json.dumps(baseline_ids)
-        load = _load_client(args.client, clients)
+        load = _load_client(args.client, clients, database_url)
         with tempfile.TemporaryDirectory(prefix="bench-comments-") as folder:
             log_dir = Path(folder)
             trials = []
             chosen = args.servers[0]
             if len(args.servers) > 1:
+                _wait_for_quiet(args.quiet_wait)
                 print(f"trying {len(args.servers)} gunicorn settings, {args.trial_seconds:g} s per endpoint:", flush=True)
                 trials = _tune(args.servers, load, ledger, seconds=args.trial_seconds, log_dir=log_dir)
                 chosen = _choose(trials)
+            _wait_for_quiet(args.quiet_wait)
             print(f"measuring on {chosen}: {args.rounds} x (baseline, target), {args.seconds:g} s each ...", flush=True)
             with Server(chosen, log_dir=log_dir) as server:
                 _smoke(server, clients, ledger)
@@ -487,8 +598,9 @@ def main(argv: list[str]) -> int:
                         runs[endpoint].append(ledger.add(result, endpoint=endpoint))
                         _pause()
                 server_log = server.log_tail()
+        queries = _queries_per_request(clients[0], baseline_ids, ledger)
         findings, problems = _integrity(ledger)
-        _report(args, load, trials, chosen, runs, findings, problems, server_log, time.monotonic() - started)
+        _report(args, load, trials, chosen, runs, queries, findings, problems, server_log, time.monotonic() - started)
     finally:
         if args.keep_database:
             print(f"database {DATABASE_NAME} kept ({database_url})")
@@ -499,8 +611,8 @@ def main(argv: list[str]) -> int:
     return 1 if problems or errors else 0
 
 
-def _report(args, load: Load, trials, chosen: ServerConfig, runs: dict[str, list[LoadResult]], findings: list[str],
-            problems: list[str], server_log: str, elapsed: float) -> None:
+def _report(args, load: Load, trials, chosen: ServerConfig, runs: dict[str, list[LoadResult]], queries: dict[str, list[str]],
+            findings: list[str], problems: list[str], server_log: str, elapsed: float) -> None:
     out = print
     out()
     out(f"Comment submission, {CLIENTS} concurrent clients each with its own session, 127.0.0.1, {os.cpu_count()} cores")
@@ -516,7 +628,8 @@ def _report(args, load: Load, trials, chosen: ServerConfig, runs: dict[str, list
             out(f"  {str(config):<20} {baseline.rate:14.0f} {baseline.p99_ms:7.1f} {target.rate:13.0f} {target.p99_ms:7.1f} "
                 f"{target.rate / baseline.rate if baseline.rate else 0:6.2f} {baseline.errors(201) + target.errors(201):6d}{mark}")
     out()
-    out(f"runs on {chosen}, alternating, {args.seconds:g} s each:")
+    out(f"runs on {chosen}, alternating, {args.seconds:g} s each (CPU: shares of all {os.cpu_count()} cores; "
+        f"other = processes outside this benchmark):")
     out(HEADER)
     for baseline, target in zip(runs["baseline"], runs["target"]):
         out(_row(baseline.label, baseline))
@@ -534,9 +647,29 @@ def _report(args, load: Load, trials, chosen: ServerConfig, runs: dict[str, list
     out(f"  target p99             {target_p99:.1f} ms   target < {TARGET_P99_MS:g} ms: "
         f"{'met' if target_p99 < TARGET_P99_MS else 'NOT MET'}")
     out(f"  versus {COMPARABLE_PLATFORMS_PER_SECOND} comments/s of comparable platforms: x{target_rate / COMPARABLE_PLATFORMS_PER_SECOND:.0f}")
+    measured = runs["baseline"] + runs["target"]
+    other = sum(r.cpu.get("other", 0.0) * r.seconds for r in measured) / max(1e-9, sum(r.seconds for r in measured))
+    if other > 0.05:
+        out(f"  NOTE: other processes took {other:.0%} of the machine during the runs; absolute rates are depressed "
+            f"and noisy, the ratio (alternating runs) less so")
     if base_errors or target_errors:
         out(f"  ERRORS (any answer but 201): {_error_detail(runs['baseline'] + runs['target'])}")
         out("  server log tail:\n" + server_log)
+    out()
+    out("what one request costs (measured runs; CPU in ms of one core per answered request):")
+    cores = os.cpu_count() or 1
+    for endpoint in ("baseline", "target"):
+        results = runs[endpoint]
+        answered = sum(r.requests for r in results) or 1
+        per_request = {key: sum(r.cpu.get(key, 0.0) * r.seconds for r in results) * cores * 1000 / answered
+                       for key in ("server", "postgres", "redis")}
+        samples = [r.database for r in results if r.database]
+        activity = {key: sum(a.get(key, 0.0) for a in samples) / len(samples) for key in DatabaseActivity.KEYS} if samples else {}
+        out(f"  {endpoint:<9} {len(queries[endpoint]):3d} SQL statements; CPU gunicorn {per_request['server']:5.1f}, "
+            f"postgres {per_request['postgres']:4.1f}, redis {per_request['redis']:4.1f}; PostgreSQL connections "
+            f"(mean): waiting for a lock {activity.get('lock', 0):4.1f}, on WAL/IO {activity.get('wal', 0):4.1f}, "
+            f"running {activity.get('active', 0):4.1f}, idle in transaction {activity.get('in_transaction', 0):4.1f}")
+    out("  statements of one submission: " + "; ".join(_query_summary(sql) for sql in queries["target"]))
     out()
     out("integrity:")
     for line in findings:

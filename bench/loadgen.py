@@ -49,6 +49,7 @@ class LoadResult:
     # Requests that may have reached the server without their answer being read (wrk stops mid-flight).
     unseen_at_most: int = 0
     cpu: dict[str, float] = field(default_factory=dict)  # share of the whole machine, 0..1
+    database: dict[str, float] = field(default_factory=dict)  # filled in by the caller, if it watches the database
 
     @property
     def rate(self) -> float:
@@ -74,33 +75,68 @@ def _proc_stat(pid: int) -> tuple[str, int, float] | None:
     return name, int(rest[1]), (int(rest[11]) + int(rest[12])) / _CLOCK_TICKS
 
 
-def cpu_snapshot(server_pid: int) -> dict[str, float]:
-    """CPU seconds used so far by the server (gunicorn master and workers), PostgreSQL, Redis, and the machine."""
-    groups: Counter = Counter()
+def _postgres_is_ours(pid: int, database: str) -> bool:
+    """A backend serving our database, or one of the server's own processes (WAL writer, checkpointer...)."""
+    try:
+        title = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return False
+    is_backend = "(" in title or "[local]" in title  # "postgres: 15/main: user db 127.0.0.1(port) idle"
+    return f" {database} " in title if is_backend else True
+
+
+@dataclass(frozen=True)
+class CpuSnapshot:
+    processes: dict[int, tuple[str, float]]  # pid -> (group, CPU seconds)
+    machine_busy: float
+
+
+def cpu_snapshot(server_pid: int, database: str) -> CpuSnapshot:
+    """CPU seconds used so far by the server (gunicorn master and workers), our PostgreSQL processes, Redis."""
+    processes = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
-        stat = _proc_stat(int(entry.name))
+        pid = int(entry.name)
+        stat = _proc_stat(pid)
         if stat is None:
             continue
         name, parent, seconds = stat
-        if int(entry.name) == server_pid or parent == server_pid:
-            groups["server"] += seconds
-        elif name == "postgres":
-            groups["postgres"] += seconds
+        if pid == server_pid or parent == server_pid:
+            processes[pid] = ("server", seconds)
+        elif name == "postgres" and _postgres_is_ours(pid, database):
+            processes[pid] = ("postgres", seconds)
         elif name.startswith("redis-server"):
-            groups["redis"] += seconds
+            processes[pid] = ("redis", seconds)
     with open("/proc/stat") as stat:
         fields = [int(v) for v in stat.readline().split()[1:]]
-    groups["machine_busy"] = (sum(fields[:8]) - fields[3] - fields[4]) / _CLOCK_TICKS  # all but idle and iowait
-    return dict(groups)
+    busy = (sum(fields[:8]) - fields[3] - fields[4]) / _CLOCK_TICKS  # all but idle and iowait
+    return CpuSnapshot(processes, busy)
 
 
-def cpu_shares(before: dict[str, float], after: dict[str, float], *, seconds: float, client_seconds: float) -> dict[str, float]:
+def cpu_shares(before: CpuSnapshot, after: CpuSnapshot, *, seconds: float, client_seconds: float) -> dict[str, float]:
+    """Shares of the whole machine (all cores) during a run; `other` is everything else running meanwhile."""
     capacity = seconds * (os.cpu_count() or 1)
-    shares = {key: (after.get(key, 0.0) - before.get(key, 0.0)) / capacity for key in ("server", "postgres", "redis", "machine_busy")}
+    shares = Counter()
+    for pid, (group, used) in after.processes.items():
+        shares[group] += (used - before.processes.get(pid, (group, 0.0))[1]) / capacity
     shares["client"] = client_seconds / capacity
-    return shares
+    shares["machine_busy"] = (after.machine_busy - before.machine_busy) / capacity
+    shares["other"] = max(0.0, shares["machine_busy"] - sum(shares[g] for g in ("server", "postgres", "redis", "client")))
+    return dict(shares)
+
+
+def machine_busy_share(seconds: float = 2.0) -> float:
+    """The share of all cores busy over the next `seconds` (whoever uses them)."""
+    def busy_and_total() -> tuple[int, int]:
+        with open("/proc/stat") as stat:
+            fields = [int(v) for v in stat.readline().split()[1:]]
+        return sum(fields[:8]) - fields[3] - fields[4], sum(fields[:8])
+
+    busy_before, total_before = busy_and_total()
+    time.sleep(seconds)
+    busy_after, total_after = busy_and_total()
+    return (busy_after - busy_before) / max(1, total_after - total_before)
 
 
 def _children_cpu_seconds() -> float:
@@ -125,7 +161,8 @@ def wrk_path(*, install: bool) -> str | None:
 
 
 def run_wrk(
-    *, wrk: str, label: str, port: int, path: str, clients: list[VirtualClient], seconds: float, server_pid: int, threads: int = 1
+    *, wrk: str, label: str, port: int, path: str, clients: list[VirtualClient], seconds: float, server_pid: int, database: str,
+    threads: int = 1,
 ) -> LoadResult:
     with tempfile.TemporaryDirectory(prefix="bench-wrk-") as folder:
         clients_file, out_file = Path(folder, "clients.tsv"), Path(folder, "out.txt")
@@ -135,12 +172,12 @@ def run_wrk(
             wrk, f"--threads={threads}", f"--connections={len(clients)}", f"--duration={max(1, round(seconds))}s",
             f"--timeout={REQUEST_TIMEOUT_SECONDS}s", f"--script={LUA_SCRIPT}", f"http://{HOST}:{port}{path}",
         ]
-        cpu_before, children_before = cpu_snapshot(server_pid), _children_cpu_seconds()
+        cpu_before, children_before = cpu_snapshot(server_pid, database), _children_cpu_seconds()
         started = time.monotonic()
         finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=seconds + 60, check=False)
         elapsed = time.monotonic() - started
         client_seconds = _children_cpu_seconds() - children_before
-        cpu_after = cpu_snapshot(server_pid)
+        cpu_after = cpu_snapshot(server_pid, database)
         if finished.returncode != 0 or not out_file.exists():
             raise RuntimeError(f"wrk failed ({finished.returncode}): {finished.stderr.strip() or finished.stdout.strip()}")
         values: dict[str, int] = {}
@@ -230,7 +267,9 @@ async def _client_loop(number: int, client: VirtualClient, *, port: int, path: s
             writer.close()
 
 
-def run_asyncio(*, label: str, port: int, path: str, clients: list[VirtualClient], seconds: float, server_pid: int) -> LoadResult:
+def run_asyncio(
+    *, label: str, port: int, path: str, clients: list[VirtualClient], seconds: float, server_pid: int, database: str
+) -> LoadResult:
     latencies: list[float] = []
     statuses: Counter = Counter()
     socket_errors: Counter = Counter()
@@ -245,12 +284,12 @@ def run_asyncio(*, label: str, port: int, path: str, clients: list[VirtualClient
             for number, client in enumerate(clients, start=1)
         ))
 
-    cpu_before, own_before = cpu_snapshot(server_pid), time.process_time()
+    cpu_before, own_before = cpu_snapshot(server_pid, database), time.process_time()
     started = time.monotonic()
     asyncio.run(load())  # every client finishes the request it has in flight, so nothing goes unseen
     elapsed = time.monotonic() - started
     client_seconds = time.process_time() - own_before
-    cpu_after = cpu_snapshot(server_pid)
+    cpu_after = cpu_snapshot(server_pid, database)
     ordered = sorted(latencies)
     return LoadResult(
         label=label,

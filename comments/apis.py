@@ -15,13 +15,10 @@ from rest_framework.response import Response
 
 from comments import selectors, services
 from comments.models import Comment, Receipt
+from comments.ratelimits import client_ip
 from config.errors import PermissionDenied
 from consult import selectors as consult_selectors
 from consult.models import Participant
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 class CommentCursorPagination(CursorPagination):
@@ -64,8 +61,43 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, max_length=2000)
 
 
-class CommentSerializer(serializers.BaseSerializer):
-    """The public record of a comment (comments.selectors.comment_public_record): no e-mail, no IP, no account id."""
+class CommentRecordSerializer(serializers.Serializer):
+    """The public record of a comment (comments.selectors.comment_public_record): no e-mail, no IP, no account id.
+
+    Hidden and withdrawn comments keep their place and receipt; their words are not shown.
+    """
+
+    id = serializers.IntegerField()
+    receipt = serializers.CharField(allow_null=True)
+    receipt_hash = serializers.CharField(allow_null=True)
+    consultation = serializers.IntegerField()
+    document = serializers.IntegerField()
+    version = serializers.IntegerField(help_text="Version number within the document.")
+    provision = serializers.IntegerField()
+    provision_path = serializers.CharField()
+    lineage = serializers.IntegerField()
+    parent = serializers.IntegerField(allow_null=True)
+    official = serializers.BooleanField()
+    author = serializers.CharField(help_text="Public display name (may be a pseudonym).")
+    submitter_type = serializers.ChoiceField(choices=Participant.SubmitterType.choices)
+    organisation = serializers.CharField()
+    stance = serializers.ChoiceField(choices=Comment.Stance.choices)
+    status = serializers.ChoiceField(choices=Comment.Status.choices)
+    moderation_reason = serializers.CharField()
+    body = serializers.CharField()
+    proposed_wording = serializers.CharField()
+    language = serializers.CharField()
+    quote = serializers.CharField()
+    quote_start = serializers.IntegerField(allow_null=True)
+    quote_end = serializers.IntegerField(allow_null=True)
+    endorsements = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    edited_at = serializers.DateTimeField(allow_null=True)
+    withdrawn_at = serializers.DateTimeField(allow_null=True)
+
+
+class CommentSerializer(CommentRecordSerializer):
+    replies = CommentRecordSerializer(many=True, required=False, help_text="Present in lists of top-level comments.")
 
     def to_representation(self, comment):
         record = selectors.comment_public_record(comment)
@@ -123,7 +155,7 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         """List and search comments; cursor-paginated (`next` link), newest first by default."""
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=CommentSubmitSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=CommentSubmitSerializer, responses={201: CommentRecordSerializer})
     def create(self, request):
         """Submit a comment (or a reply, with `parent`). The answer carries the receipt number."""
         payload = CommentSubmitSerializer(data=request.data)
@@ -137,7 +169,7 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
         return Response(selectors.comment_public_record(comment), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=CommentEditSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=CommentEditSerializer, responses=CommentRecordSerializer)
     def partial_update(self, request, pk=None):
         """The author corrects a comment within 15 minutes of sending it (the previous text is kept)."""
         payload = CommentEditSerializer(data=request.data)

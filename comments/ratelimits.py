@@ -37,3 +37,12 @@ def rate_limit_hit(*, action: str, user_id: int | None, ip: str | None) -> None:
                 _("Too many attempts; try again in %(seconds)d seconds.") % {"seconds": max(1, usage["time_left"])},
                 retry_after=usage["time_left"],
             )
+
+
+def client_ip(request) -> str | None:
+    """The client's address for per-IP limits, trusting TRUSTED_PROXY_COUNT hops of X-Forwarded-For."""
+    hops = settings.TRUSTED_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR")

@@ -189,10 +189,8 @@ def _check_quote(quote: QuoteInput, provision: Provision):
     text = ProvisionText.objects.filter(provision=provision, language=language).values_list("text", flat=True).first()
     span = quote_locate(text or "", quote.exact, prefix=quote.prefix, suffix=quote.suffix, start=quote.start)
     if span is None:
-        raise ApplicationError(
-            _("The quoted words are not in the text of this provision."), fields={"quote": [_("Not found in the provision.")]},
-            code="quote_not_found",
-        )
+        message = _("The quoted words are not in the text of this provision.")
+        raise ApplicationError(message, fields={"quote": [message]}, code="quote_not_found")
     return span
 
 

@@ -3,6 +3,12 @@ from django.urls import path
 from comments import views
 
 urlpatterns = [
+    # Before provision-detail, whose <path:> would otherwise swallow ".../comment/".
+    path(
+        "c/<slug:slug>/<slug:document_slug>/v<int:number>/p/<path:provision_path>/comment/",
+        views.comment_create_view,
+        name="comment-create",
+    ),
     path("c/<slug:slug>/<slug:document_slug>/v<int:number>/", views.version_reader_view, name="version-reader"),
     path(
         "c/<slug:slug>/<slug:document_slug>/v<int:number>/p/<path:provision_path>/",
@@ -12,11 +18,6 @@ urlpatterns = [
 ]
 
 urlpatterns += [
-    path(
-        "c/<slug:slug>/<slug:document_slug>/v<int:number>/p/<path:provision_path>/comment/",
-        views.comment_create_view,
-        name="comment-create",
-    ),
     path("c/<slug:slug>/moderation/", views.moderation_queue_view, name="moderation-queue"),
     path("comments/<int:comment_id>/edit/", views.comment_edit_view, name="comment-edit"),
     path("comments/<int:comment_id>/endorse/", views.comment_endorse_view, name="comment-endorse"),

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from comments import selectors, services
-from comments.apis import client_ip
 from comments.forms import CommentEditForm, CommentForm, ReasonForm
+from comments.ratelimits import client_ip
 from config.errors import ApplicationError, NotFound, PermissionDenied
 from consult import selectors as consult_selectors
 from consult.models import Consultation

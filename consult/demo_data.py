@@ -4,12 +4,13 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from consult import services
-from consult.models import Consultation, Phase
+from consult.models import CommissionMembership, Consultation, Phase
 from drafts import services as draft_services
 from drafts.models import Document, DraftVersion
 
@@ -56,10 +57,13 @@ def demo_consultation_load(*, admin_password: str | None = None) -> Consultation
         )
         law_draft = _demo_version(law, 1, "Draft 1", {"en": "referendum_law_v1.en.md"}, admin)
         _demo_phases(consultation, draft, law_draft)
+        if admin:
+            _demo_commission(consultation, admin)
     return consultation
 
 
 def _demo_admin(password: str | None):
+    """The demo's admin: staff, with a verified e-mail so that it can also comment as the commission."""
     if password is None:
         return None
     user, _created = get_user_model().objects.get_or_create(
@@ -67,7 +71,13 @@ def _demo_admin(password: str | None):
     )
     user.set_password(password)
     user.save(update_fields=["password"])
+    EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+    services.participant_save(user=user, display_name="Constitutional Commission secretariat")
     return user
+
+
+def _demo_commission(consultation: Consultation, admin) -> None:
+    services.commission_member_add(consultation=consultation, user=admin, role=CommissionMembership.Role.CHAIR)
 
 
 def _demo_version(document: Document, number: int, label: str, files: dict[str, str], admin) -> DraftVersion:

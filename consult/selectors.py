@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.errors import NotFound
 from consult.models import CommissionMembership, Consultation, ConsultationDocument, Phase
@@ -68,3 +69,9 @@ def commission_role(*, user: AbstractBaseUser | AnonymousUser, consultation: Con
     return (
         CommissionMembership.objects.filter(user=user, consultation=consultation).values_list("role", flat=True).first()
     )
+
+
+def participant_display_name(user) -> str:
+    """How a user is named anywhere public: the participant's display name, never the e-mail or username."""
+    participant = getattr(user, "participant", None) if user.is_authenticated else None
+    return participant.display_name if participant else _("Participant")

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -128,12 +128,12 @@ def _provisions_write(*, version: DraftVersion, plan: ImportPlan) -> None:
         ],
         batch_size=_BATCH,
     )
-    children = []
-    for planned, provision in zip(plan.provisions, provisions, strict=True):
-        if planned.parent is not None:
-            provision.parent_id = provisions[planned.parent].pk
-            children.append(provision)
-    Provision.objects.bulk_update(children, ["parent"], batch_size=_BATCH)
+    parent_links = [
+        (provision.pk, provisions[planned.parent].pk)
+        for planned, provision in zip(plan.provisions, provisions, strict=True)
+        if planned.parent is not None
+    ]
+    _provision_parents_set(parent_links)
     ProvisionText.objects.bulk_create(
         [
             ProvisionText(provision=provision, language=language, heading=text.heading, text=text.text)
@@ -142,6 +142,21 @@ def _provisions_write(*, version: DraftVersion, plan: ImportPlan) -> None:
         ],
         batch_size=_BATCH,
     )
+
+
+def _provision_parents_set(links: list[tuple[int, int]]) -> None:
+    """Set parent ids in one UPDATE … FROM (VALUES …) per batch: bulk_update's CASE is quadratic-ish and slow."""
+    table = connection.ops.quote_name(Provision._meta.db_table)
+    for start in range(0, len(links), _BATCH):
+        batch = links[start : start + _BATCH]
+        values = ", ".join(["(%s, %s)"] * len(batch))
+        sql = (
+            f"UPDATE {table} SET parent_id = links.parent "
+            f"FROM (SELECT column1 AS child, column2 AS parent FROM (VALUES {values}) AS v) AS links "
+            f"WHERE {table}.id = links.child"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value for link in batch for value in link])
 
 
 def provision_text_update(*, provision: Provision, language: str, heading: str, text: str) -> Provision:

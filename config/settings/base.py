@@ -87,8 +87,14 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_SIGNUP_FORM_CLASS = "consult.forms.ParticipantSignupForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-# Brute force and sign-up floods are limited by allauth itself (answered with 429).
+ACCOUNT_USER_DISPLAY = "consult.selectors.participant_display_name"
+# Behind a reverse proxy, how many X-Forwarded-For hops to trust when counting "per IP" limits.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Brute force and sign-up floods are limited by allauth itself: past "login_failed" the login form
+# refuses even a right password for that account or address; "login" and "signup" answer 429.
 ACCOUNT_RATE_LIMITS = {
+    "login": env("RATE_LOGIN", default="30/m/ip"),
     "login_failed": env("RATE_LOGIN_FAILED", default="5/5m/ip,5/5m/key"),
     "signup": env("RATE_SIGNUP", default="20/h/ip"),
     "confirm_email": "1/3m/key",

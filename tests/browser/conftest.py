@@ -1,0 +1,111 @@
+"""Browser tests: Playwright driving Debian's chromium against pytest-django's live server.
+
+One browser for the session, a fresh context (cookies, storage, viewport) per test. Without
+/usr/bin/chromium the tests skip with the command that installs it; they never download a browser.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from allauth.account.models import EmailAddress
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls of the tests themselves are still synchronous.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+PASSWORD = "correct horse battery"  # tests.factories.UserFactory
+TIMEOUT_MS = 10_000  # no wait in these tests should come near it; a broken page fails instead of hanging
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"Debian chromium not found at {CHROMIUM}; apt-get install chromium")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install -r requirements.txt")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open a page in a new context (options as for `browser.new_context`); every context is closed after the test."""
+    contexts = []
+
+    def make(**options):
+        options = {"base_url": live_server.url, "viewport": {"width": 1280, "height": 900}, "locale": "en-GB", **options}
+        context = browser.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture
+def demo(live_server):
+    """The demo consultation of `make run`, loaded once the live server's (transactional) database is ready."""
+    from consult.demo_data import demo_consultation_load
+
+    return demo_consultation_load(admin_password="admin")
+
+
+@pytest.fixture
+def make_participant(demo):
+    """A user with a verified e-mail address and a public participant profile (as in tests/comments/conftest.py)."""
+    from consult import services as consult_services
+    from tests.factories import UserFactory
+
+    def make(name="Aigerim", *, organisation=""):
+        slug = name.lower().replace(" ", ".")
+        user = UserFactory(username=slug, email=f"{slug}@example.org")
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        consult_services.participant_save(
+            user=user, display_name=name,
+            submitter_type="organisation" if organisation else "individual", organisation_name=organisation,
+        )
+        return user
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process():
+    """The receipt e-mail is queued on commit; with no worker in this run, send it in-process instead of leaving it in Redis."""
+    from config.celery_app import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def sign_in():
+    """Sign a page in through allauth's form, with the keyboard only (fill and Enter: no click)."""
+
+    def sign_in(page, user, *, next_path: str = "/") -> None:
+        page.goto(f"/accounts/login/?next={next_path}")
+        form = page.locator("main form:has([name=login])")
+        form.locator("[name=login]").fill(user.email)
+        form.locator("[name=password]").fill(PASSWORD)
+        with page.expect_navigation():
+            form.locator("[name=password]").press("Enter")
+        assert "/accounts/login/" not in page.url, page.locator("main").inner_text()
+
+    return sign_in

@@ -1,0 +1,110 @@
+"""Editing, withdrawing, endorsing, reporting and moderating: nothing is ever deleted."""
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from comments import services
+from comments.models import Comment, ModerationEvent, Receipt, Report
+from config.errors import ApplicationError, InvalidState, PermissionDenied
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def comment(aigerim, draft_provision):
+    return services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="Original words.", stance="oppose", language="en")
+
+
+@pytest.fixture
+def member(make_participant, demo):
+    user = make_participant("Commission Member")
+    MembershipFactory(consultation=demo, user=user)
+    return user
+
+
+def test_edit_keeps_the_previous_text(comment, aigerim):
+    services.comment_edit(comment_id=comment.pk, author=aigerim, body="Corrected words.")
+    comment.refresh_from_db()
+    assert comment.body == "Corrected words." and comment.edited_at
+    assert list(comment.revisions.values_list("body", flat=True)) == ["Original words."]
+
+
+def test_edit_after_the_window_is_refused(comment, aigerim):
+    Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=16))
+    with pytest.raises(PermissionDenied) as error:
+        services.comment_edit(comment_id=comment.pk, author=aigerim, body="Too late.")
+    assert error.value.code == "edit_window_closed"
+    assert Comment.objects.get().body == "Original words." and not comment.revisions.exists()
+
+
+def test_edit_of_a_moderated_comment_is_refused(comment, aigerim, member):
+    services.comment_hide(comment_id=comment.pk, moderator=member, reason="Off topic")
+    with pytest.raises(PermissionDenied):
+        services.comment_edit(comment_id=comment.pk, author=aigerim, body="Sneaky.")
+
+
+def test_edit_by_someone_else_is_refused(comment, make_participant):
+    with pytest.raises(PermissionDenied):
+        services.comment_edit(comment_id=comment.pk, author=make_participant("Bolat"), body="Not mine.")
+    assert Comment.objects.get().body == "Original words."
+
+
+def test_edit_checks_the_text_too(comment, aigerim):
+    with pytest.raises(ApplicationError):
+        services.comment_edit(comment_id=comment.pk, author=aigerim, body="")
+    assert Comment.objects.get().body == "Original words."
+
+
+def test_withdraw_keeps_the_comment_and_its_receipt(comment, aigerim):
+    services.comment_withdraw(comment_id=comment.pk, author=aigerim)
+    comment.refresh_from_db()
+    assert comment.status == "withdrawn" and comment.withdrawn_at and comment.body == "Original words."
+    assert Receipt.objects.filter(comment=comment).exists()
+    with pytest.raises(InvalidState):
+        services.comment_withdraw(comment_id=comment.pk, author=aigerim)
+
+
+def test_hide_keeps_everything_and_audits(comment, member, make_participant):
+    reporter = make_participant("Reporter")
+    services.comment_report(comment_id=comment.pk, reporter=reporter, reason="Insult")
+    services.comment_hide(comment_id=comment.pk, moderator=member, reason="Personal attack")
+    comment.refresh_from_db()
+    assert (comment.status, comment.moderation_reason, comment.moderated_by) == ("hidden", "Personal attack", member)
+    assert comment.body == "Original words." and Receipt.objects.filter(comment=comment).exists()
+    assert Report.objects.get().status == "actioned"
+    assert list(ModerationEvent.objects.values_list("action", "reason")) == [("hide", "Personal attack")]
+    services.comment_restore(comment_id=comment.pk, moderator=member)
+    assert Comment.objects.get().status == "published"
+    assert ModerationEvent.objects.count() == 2
+
+
+def test_hide_needs_a_reason_and_a_commission_member(comment, member, make_participant):
+    with pytest.raises(ApplicationError):
+        services.comment_hide(comment_id=comment.pk, moderator=member, reason=" ")
+    with pytest.raises(PermissionDenied):
+        services.comment_hide(comment_id=comment.pk, moderator=make_participant("Bolat"), reason="I dislike it")
+    assert Comment.objects.get().status == "published" and not ModerationEvent.objects.exists()
+
+
+def test_dismissing_reports_leaves_the_comment(comment, member, make_participant):
+    services.comment_report(comment_id=comment.pk, reporter=make_participant("Reporter"), reason="Spam?")
+    services.comment_reports_dismiss(comment_id=comment.pk, moderator=member)
+    assert Report.objects.get().status == "dismissed" and Comment.objects.get().status == "published"
+
+
+def test_moderation_never_deletes(comment, aigerim, member, make_participant):
+    before = Comment.objects.count(), Receipt.objects.count()
+    services.comment_report(comment_id=comment.pk, reporter=make_participant("R"), reason="x")
+    services.comment_hide(comment_id=comment.pk, moderator=member, reason="x")
+    services.comment_restore(comment_id=comment.pk, moderator=member)
+    services.comment_withdraw(comment_id=comment.pk, author=aigerim)
+    assert (Comment.objects.count(), Receipt.objects.count()) == before
+    assert Comment.objects.get().body == "Original words."
+
+
+def test_endorsement_counts(comment, make_participant):
+    for name in ("A", "B", "C"):
+        services.comment_endorse(comment_id=comment.pk, user=make_participant(name))
+    assert Comment.objects.get().endorsement_count == 3

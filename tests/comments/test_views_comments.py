@@ -1,0 +1,203 @@
+"""Commenting through the pages (no JavaScript needed): form, receipt, actions, moderation queue, limits."""
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from comments import services
+from comments.models import Comment, Report
+from consult.models import Phase
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+ARTICLE = "/c/tarvania-2026/constitution/v1/p/II/25/"
+
+
+def form_data(provision, **overrides):
+    data = {"provision": provision.pk, "stance": "oppose", "body": "Use the ICCPR grounds.", "lang": "en"}
+    data.update(overrides)
+    return data
+
+
+def test_anonymous_visitors_are_asked_to_sign_in(client, demo):
+    page = client.get(ARTICLE).content.decode()
+    assert "Sign in to comment." in page and 'id="comment-form"' not in page
+
+
+def test_unverified_participants_are_asked_to_confirm(client, make_participant, demo):
+    client.force_login(make_participant("Unverified", verified=False))
+    assert "Confirm your e-mail address" in client.get(ARTICLE).content.decode()
+
+
+def test_a_verified_participant_comments_and_gets_the_receipt(client, aigerim, draft_provision):
+    client.force_login(aigerim)
+    page = client.get(ARTICLE).content.decode()
+    assert 'id="comment-form"' in page and "Paragraph" not in page or 'name="provision"' in page
+    response = client.post(ARTICLE + "comment/", form_data(draft_provision, quote_exact="spiritual and moral values"))
+    comment = Comment.objects.get()
+    assert response.status_code == 302 and response.url == f"/receipts/{comment.receipt.number}/?new=1"
+    receipt_page = client.get(response.url).content.decode()
+    assert comment.receipt.number in receipt_page and "Verified" in receipt_page and "has been received" in receipt_page
+    assert comment.quote_exact == "spiritual and moral values"
+    article_page = client.get(f"/c/tarvania-2026/constitution/v1/p/II/25/1/").content.decode()
+    assert "Use the ICCPR grounds." in article_page and "«spiritual and moral values»" in article_page
+
+
+def test_comment_text_is_escaped_on_the_page(client, aigerim, draft_provision):
+    client.force_login(aigerim)
+    client.post(ARTICLE + "comment/", form_data(draft_provision, body="<script>alert('x')</script>"))
+    page = client.get("/c/tarvania-2026/constitution/v1/p/II/25/1/").content.decode()
+    assert "<script>alert(" not in page and "&lt;script&gt;" in page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"body": ""}, "This field is required."),
+        ({"quote_exact": "words that are nowhere"}, "The quoted words are not in the text of this provision."),
+        ({"stance": "propose_wording"}, "Give the wording you propose."),
+    ],
+)
+def test_form_errors_are_shown_and_nothing_saved(client, aigerim, draft_provision, overrides, message):
+    client.force_login(aigerim)
+    response = client.post(ARTICLE + "comment/", form_data(draft_provision, **overrides))
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_a_closed_phase_shows_why_and_refuses(client, aigerim, draft_provision):
+    Phase.objects.filter(version=draft_provision.version).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
+    client.force_login(aigerim)
+    assert "is not open for comment now" in client.get(ARTICLE).content.decode()
+    response = client.post(ARTICLE + "comment/", form_data(draft_provision))
+    assert response.status_code == 403 and not Comment.objects.exists()
+
+
+def test_comments_are_paginated_and_ordered(client, aigerim, make_participant, draft_provision):
+    for n in range(23):
+        services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body=f"Comment number {n}.", stance="support", language="en")
+    page_url = "/c/tarvania-2026/constitution/v1/p/II/25/1/"
+    first = client.get(page_url).content.decode()
+    assert "Comment number 22." in first and "Comment number 2." not in first and "More comments" in first
+    cursor = first.split("after=")[1].split("#")[0]
+    second = client.get(page_url, {"after": cursor}).content.decode()
+    assert "Comment number 2." in second and "Comment number 22." not in second
+    oldest = client.get(page_url, {"order": "oldest"}).content.decode()
+    assert oldest.index("Comment number 0.") < oldest.index("Comment number 1.")
+
+
+def test_reader_shows_counts_and_hidden_counts(client, aigerim, draft_provision, demo):
+    comment = services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="A.", stance="support", language="en")
+    services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="B.", stance="support", language="en")
+    services.comment_hide(comment_id=comment.pk, moderator=_member(demo, "Mod"), reason="Spam")
+    page = client.get("/c/tarvania-2026/constitution/v1/").content.decode()
+    assert "1 comment" in page and "1 hidden by moderators" in page
+
+
+def test_endorse_report_withdraw_through_forms(client, aigerim, make_participant, draft_provision):
+    comment = services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="Mine.", stance="support", language="en")
+    client.force_login(make_participant("Bolat"))
+    assert client.post(f"/comments/{comment.pk}/endorse/").status_code == 302
+    client.post(f"/comments/{comment.pk}/report/", {"reason": "Off topic"})
+    assert Comment.objects.get().endorsement_count == 1 and Report.objects.count() == 1
+    client.post(f"/comments/{comment.pk}/withdraw/")  # not the author: refused with a message
+    assert Comment.objects.get().status == "published"
+    client.force_login(aigerim)
+    client.post(f"/comments/{comment.pk}/withdraw/")
+    assert Comment.objects.get().status == "withdrawn"
+    page = client.get("/c/tarvania-2026/constitution/v1/p/II/25/1/").content.decode()
+    assert "Withdrawn by the author." in page and "Mine." not in page
+
+
+def test_author_corrects_within_the_window(client, aigerim, draft_provision):
+    comment = services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="Typo.", stance="support", language="en")
+    client.force_login(aigerim)
+    assert client.get(f"/comments/{comment.pk}/edit/").status_code == 200
+    response = client.post(f"/comments/{comment.pk}/edit/", {"stance": "support", "body": "Fixed.", "proposed_wording": ""})
+    assert response.status_code == 302 and Comment.objects.get().body == "Fixed."
+
+
+def test_moderation_queue_and_hiding_through_the_page(client, aigerim, make_participant, draft_provision, demo):
+    comment = services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="Rude words.", stance="oppose", language="en")
+    services.comment_report(comment_id=comment.pk, reporter=make_participant("Reporter"), reason="Insulting")
+    client.force_login(make_participant("Citizen"))
+    assert client.get("/c/tarvania-2026/moderation/").status_code == 403
+    client.force_login(_member(demo, "Moderator"))
+    queue = client.get("/c/tarvania-2026/moderation/").content.decode()
+    assert "Rude words." in queue and "Insulting" in queue
+    client.post(f"/comments/{comment.pk}/hide/", {"reason": "Personal attack"})
+    page = client.get("/c/tarvania-2026/constitution/v1/p/II/25/1/").content.decode()
+    assert "Hidden by the moderators: Personal attack" in page and "Rude words." not in page
+    assert comment.receipt.number in page
+    assert "Nothing to moderate" in client.get("/c/tarvania-2026/moderation/").content.decode()
+
+
+def test_receipt_lookup(client, aigerim, draft_provision):
+    comment = services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="X.", stance="support", language="en")
+    response = client.get("/receipts/", {"number": comment.receipt.number.lower()})
+    assert response.status_code == 302 and response.url == f"/receipts/{comment.receipt.number}/"
+    assert "No receipt has the number" in client.get("/receipts/", {"number": "NOPE-1"}, follow=True).content.decode()
+    assert client.get("/receipts/NOPE-1/").status_code == 404
+
+
+def test_comment_rate_limit_answers_429_with_retry_after(client, aigerim, draft_provision, settings):
+    settings.COMMENT_RATE_LIMITS = {**settings.COMMENT_RATE_LIMITS, "comment": {"user": "2/m", "ip": "100/m"}}
+    client.force_login(aigerim)
+    for _n in range(2):
+        assert client.post(ARTICLE + "comment/", form_data(draft_provision)).status_code == 302
+    response = client.post(ARTICLE + "comment/", form_data(draft_provision))
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert Comment.objects.count() == 2
+
+
+def test_per_ip_limit_across_accounts(client, make_participant, draft_provision, settings):
+    settings.COMMENT_RATE_LIMITS = {**settings.COMMENT_RATE_LIMITS, "comment": {"user": "100/m", "ip": "2/m"}}
+    for name in ("One", "Two", "Three"):
+        client.force_login(make_participant(name))
+        response = client.post(ARTICLE + "comment/", form_data(draft_provision), REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 429 and Comment.objects.count() == 2
+
+
+def test_api_rate_limits_for_comments_and_reports(aigerim, make_participant, draft_provision, settings):
+    from rest_framework.test import APIClient
+
+    settings.COMMENT_RATE_LIMITS = {
+        **settings.COMMENT_RATE_LIMITS,
+        "comment": {"user": "1/m", "ip": "100/m"},
+        "report": {"user": "1/m", "ip": "100/m"},
+    }
+    api = APIClient()
+    api.force_authenticate(aigerim)
+    body = {"provision": draft_provision.pk, "body": "x", "stance": "support", "language": "en"}
+    assert api.post("/api/v1/comments/", body, format="json").status_code == 201
+    limited = api.post("/api/v1/comments/", body, format="json")
+    assert limited.status_code == 429 and limited["Retry-After"] and limited.json()["code"] == "rate_limited"
+    other = services.comment_submit(author=make_participant("Other"), provision_id=draft_provision.pk, body="y", stance="support", language="en")
+    first = Comment.objects.order_by("id").first()
+    assert api.post(f"/api/v1/comments/{other.pk}/report/", {"reason": "a"}, format="json").status_code == 201
+    other_two = services.comment_submit(author=make_participant("Third"), provision_id=draft_provision.pk, body="z", stance="support", language="en")
+    assert api.post(f"/api/v1/comments/{other_two.pk}/report/", {"reason": "b"}, format="json").status_code == 429
+    assert first.author == aigerim
+
+
+def test_no_page_shows_an_email_or_ip(client, aigerim, make_participant, draft_provision, demo):
+    comment = services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="Visible.", stance="support", language="en", client_ip="198.51.100.7")
+    urls = ["/", "/c/tarvania-2026/", "/c/tarvania-2026/constitution/v1/", "/c/tarvania-2026/constitution/v1/p/II/25/1/",
+            f"/receipts/{comment.receipt.number}/"]
+    client.force_login(make_participant("Reader"))
+    for url in urls:
+        page = client.get(url, REMOTE_ADDR="198.51.100.7").content.decode()
+        assert "aigerim@example.org" not in page and "198.51.100.7" not in page and "reader@example.org" not in page, url
+
+
+def _member(consultation, name):
+    from allauth.account.models import EmailAddress
+
+    from consult import services as consult_services
+    from tests.factories import UserFactory
+
+    user = UserFactory(username=name.lower())
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    consult_services.participant_save(user=user, display_name=name)
+    MembershipFactory(consultation=consultation, user=user)
+    return user
