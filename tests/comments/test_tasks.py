@@ -1,0 +1,61 @@
+"""Receipt e-mails through a real Celery worker and Redis, and the outbox when the broker is down."""
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+from kombu import pools
+
+from comments import services, tasks
+from comments.models import Comment, OutboxEmail
+from config.celery_app import app
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def celery_worker():
+    """A real worker consuming from Redis, in a thread of the test process (it shares the test database)."""
+    with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker
+
+
+def _wait_for(condition, seconds=15):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_the_worker_sends_the_receipt_email(celery_worker, aigerim, draft_provision):
+    comment = services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="Via the worker.", stance="support", language="en")
+    assert _wait_for(lambda: len(mail.outbox) == 1)
+    assert comment.receipt.number in mail.outbox[0].subject
+    assert OutboxEmail.objects.get().sent_at is not None
+
+
+def test_a_comment_is_accepted_while_the_broker_is_down_and_mailed_later(aigerim, draft_provision, celery_worker):
+    broker = app.conf.broker_url
+    _point_broker_at("redis://127.0.0.1:9/0")  # nothing listens there: Redis is "down" for publishing
+    try:
+        started = time.monotonic()
+        comment = services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="Broker down.", stance="support", language="en")
+        assert time.monotonic() - started < 10  # the request did not hang on the broker
+    finally:
+        _point_broker_at(broker)
+    assert Comment.objects.filter(pk=comment.pk).exists() and comment.receipt.number
+    assert OutboxEmail.objects.get().sent_at is None and mail.outbox == []
+    OutboxEmail.objects.update(created_at=OutboxEmail.objects.get().created_at.replace(year=2020))
+    assert tasks.outbox_sweep() == 1  # the periodic sweep queues what was missed
+    assert _wait_for(lambda: len(mail.outbox) == 1)
+
+
+def _point_broker_at(url):
+    """Make the app publish to `url` from now on (drops its cached connection and producer pools)."""
+    app.conf.broker_url = url
+    app.pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+    pools.reset()
