@@ -48,7 +48,3 @@ class CommentEditForm(forms.Form):
     stance = forms.ChoiceField(label=_("Your position"), choices=Comment.Stance.choices, widget=forms.RadioSelect)
     body = forms.CharField(label=_("Your comment"), max_length=BODY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 6}))
     proposed_wording = forms.CharField(label=_("Wording you propose (optional)"), required=False, max_length=BODY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -20,13 +20,7 @@ urlpatterns = [
 urlpatterns += [
     path("c/<slug:slug>/moderation/", views.moderation_queue_view, name="moderation-queue"),
     path("comments/<int:comment_id>/edit/", views.comment_edit_view, name="comment-edit"),
-    path("comments/<int:comment_id>/endorse/", views.comment_endorse_view, name="comment-endorse"),
-    path("comments/<int:comment_id>/unendorse/", views.comment_unendorse_view, name="comment-unendorse"),
-    path("comments/<int:comment_id>/withdraw/", views.comment_withdraw_view, name="comment-withdraw"),
-    path("comments/<int:comment_id>/report/", views.comment_report_view, name="comment-report"),
-    path("comments/<int:comment_id>/hide/", views.comment_hide_view, name="comment-hide"),
-    path("comments/<int:comment_id>/restore/", views.comment_restore_view, name="comment-restore"),
-    path("comments/<int:comment_id>/dismiss-reports/", views.comment_reports_dismiss_view, name="comment-dismiss-reports"),
+    path("comments/<int:comment_id>/<slug:action>/", views.comment_action_view, name="comment-action"),
     path("receipts/", views.receipt_lookup_view, name="receipt-lookup"),
     path("receipts/<str:number>/", views.receipt_detail_view, name="receipt-detail"),
 ]

@@ -11,10 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from comments import selectors, services
-from comments.forms import CommentEditForm, CommentForm, ReasonForm
+from comments.forms import CommentEditForm, CommentForm
 from comments.ratelimits import client_ip
 from config.errors import ApplicationError, NotFound, PermissionDenied
 from consult import selectors as consult_selectors
@@ -22,7 +23,7 @@ from consult.models import Consultation
 from drafts import selectors as draft_selectors
 from drafts.models import Document, DraftVersion
 
-ORDER_LABELS = {"newest": _("Newest"), "oldest": _("Oldest"), "endorsed": _("Most endorsed")}
+ORDER_LABELS = {"newest": gettext_lazy("Newest"), "oldest": gettext_lazy("Oldest"), "endorsed": gettext_lazy("Most endorsed")}
 
 
 def version_reader_view(request, slug, document_slug, number):
@@ -135,42 +136,40 @@ def receipt_lookup_view(request):
     return render(request, "comments/receipt_lookup.html", {"number": number})
 
 
-@require_POST
-def comment_endorse_view(request, comment_id):
-    return _comment_action(request, comment_id, lambda: services.comment_endorse(comment_id=comment_id, user=request.user, client_ip=client_ip(request)), _("Thank you: your endorsement was added."))
+def _comment_actions(request, comment_id: int) -> dict:
+    """What each action button on a comment does, and what the page says when it has."""
+    user, ip, reason = request.user, client_ip(request), request.POST.get("reason", "")
+    return {
+        "endorse": (lambda: services.comment_endorse(comment_id=comment_id, user=user, client_ip=ip), _("Thank you: your endorsement was added.")),
+        "unendorse": (lambda: services.comment_unendorse(comment_id=comment_id, user=user), _("Your endorsement was taken back.")),
+        "withdraw": (lambda: services.comment_withdraw(comment_id=comment_id, author=user), _("Your comment is withdrawn; it stays in the public record as withdrawn.")),
+        "report": (lambda: services.comment_report(comment_id=comment_id, reporter=user, reason=reason, client_ip=ip), _("Thank you: the moderators will look at this comment.")),
+        "hide": (lambda: services.comment_hide(comment_id=comment_id, moderator=user, reason=reason), _("The comment is hidden; its receipt stays in the chain.")),
+        "restore": (lambda: services.comment_restore(comment_id=comment_id, moderator=user), _("The comment is shown again.")),
+        "dismiss-reports": (lambda: services.comment_reports_dismiss(comment_id=comment_id, moderator=user), _("The reports were dismissed.")),
+    }
 
 
 @require_POST
-def comment_unendorse_view(request, comment_id):
-    return _comment_action(request, comment_id, lambda: services.comment_unendorse(comment_id=comment_id, user=request.user), _("Your endorsement was taken back."))
-
-
-@require_POST
-def comment_withdraw_view(request, comment_id):
-    return _comment_action(request, comment_id, lambda: services.comment_withdraw(comment_id=comment_id, author=request.user), _("Your comment is withdrawn; it stays in the public record as withdrawn."))
-
-
-@require_POST
-def comment_report_view(request, comment_id):
-    form = ReasonForm(request.POST)
-    reason = form.data.get("reason", "")
-    return _comment_action(request, comment_id, lambda: services.comment_report(comment_id=comment_id, reporter=request.user, reason=reason, client_ip=client_ip(request)), _("Thank you: the moderators will look at this comment."))
-
-
-@require_POST
-def comment_hide_view(request, comment_id):
-    reason = request.POST.get("reason", "")
-    return _comment_action(request, comment_id, lambda: services.comment_hide(comment_id=comment_id, moderator=request.user, reason=reason), _("The comment is hidden; its receipt stays in the chain."))
-
-
-@require_POST
-def comment_restore_view(request, comment_id):
-    return _comment_action(request, comment_id, lambda: services.comment_restore(comment_id=comment_id, moderator=request.user), _("The comment is shown again."))
-
-
-@require_POST
-def comment_reports_dismiss_view(request, comment_id):
-    return _comment_action(request, comment_id, lambda: services.comment_reports_dismiss(comment_id=comment_id, moderator=request.user), _("The reports were dismissed."))
+def comment_action_view(request, comment_id, action):
+    """One of the buttons under a comment; errors come back as a message on the page they were pressed on."""
+    actions = _comment_actions(request, comment_id)
+    if action not in actions:
+        raise NotFound(_("Unknown action."))
+    comment = selectors.comment_get(comment_id=comment_id)
+    perform, success_message = actions[action]
+    try:
+        perform()
+    except ApplicationError as error:
+        if error.status == 429:
+            raise
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success_message)
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect(_comment_url(comment))
 
 
 @login_required
@@ -198,22 +197,6 @@ def moderation_queue_view(request, slug):
 
     page = Paginator(selectors.moderation_queue(consultation=consultation), 25).get_page(request.GET.get("page"))
     return render(request, "comments/moderation_queue.html", {"consultation": consultation, "page": page})
-
-
-def _comment_action(request, comment_id, action, success_message):
-    comment = selectors.comment_get(comment_id=comment_id)
-    try:
-        action()
-    except ApplicationError as error:
-        if error.status == 429:
-            raise
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success_message)
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/") and not next_url.startswith("//"):
-        return redirect(next_url)
-    return redirect(_comment_url(comment))
 
 
 def _comment_url(comment) -> str:

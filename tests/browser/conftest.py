@@ -23,10 +23,24 @@ PASSWORD = "correct horse battery"  # tests.factories.UserFactory
 TIMEOUT_MS = 10_000  # no wait in these tests should come near it; a broken page fails instead of hanging
 
 
+def _chromium_missing() -> str | None:
+    return None if os.access(CHROMIUM, os.X_OK) else f"Debian chromium not found at {CHROMIUM}; apt-get install chromium"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip before any database or browser is set up when there is no chromium to drive."""
+    reason = _chromium_missing()
+    if reason:
+        for item in items:
+            if item.get_closest_marker("browser"):
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
 @pytest.fixture(scope="session")
 def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"Debian chromium not found at {CHROMIUM}; apt-get install chromium")
+    reason = _chromium_missing()
+    if reason:
+        pytest.skip(reason)
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install -r requirements.txt")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000)
