@@ -46,16 +46,20 @@ def comment_public_queryset() -> QuerySet[Comment]:
 def comment_list_for_provision(
     *, provision: Provision, order: str = "newest", cursor: str | None = None, limit: int = 20
 ) -> CommentPage:
-    """Top-level comments on a provision with their replies, keyset-paginated: constant cost at any depth.
+    """Top-level comments on a provision and on the provisions below it (an article's paragraphs),
+    with their replies, keyset-paginated: constant cost at any depth.
 
     The cursor is opaque to callers: "<endorsement_count>.<id>" of the last comment shown.
     """
     ordering = ORDERINGS.get(order, ORDERINGS["newest"])
+    subtree = Provision.objects.filter(version_id=provision.version_id).filter(
+        Q(pk=provision.pk) | Q(path__startswith=provision.path + "/")
+    )
     comments = (
         comment_public_queryset()
-        .filter(provision=provision, parent__isnull=True)
+        .filter(provision_id__in=list(subtree.values_list("pk", flat=True)), parent__isnull=True)
         .order_by(*ordering)
-        .prefetch_related(Prefetch("replies", queryset=Comment.objects.select_related("receipt").order_by("id")))
+        .prefetch_related(Prefetch("replies", queryset=Comment.objects.select_related("receipt", "provision").order_by("id")))
     )
     if cursor:
         comments = comments.filter(_after_cursor(order, cursor))

@@ -64,14 +64,15 @@
     element.parentNode.insertBefore(button, element.nextSibling); // next in keyboard order
     var rect = range.getBoundingClientRect();
     button.style.top = (window.scrollY + rect.bottom + 6) + "px";
-    button.style.left = (window.scrollX + Math.max(8, rect.left)) + "px";
     button.hidden = false;
+    var room = document.documentElement.clientWidth - button.offsetWidth - 8;  // keep it on a phone's screen
+    button.style.left = (window.scrollX + Math.max(8, Math.min(rect.left, room))) + "px";
   }
 
   function hideButton() { button.hidden = true; }
 
-  function fill(found) {
-    exact.value = found.exact;
+  function fill(found, typed) {
+    if (!typed) { exact.value = found.exact; }  // never rewrite what the user is typing
     prefix.value = found.prefix;
     suffix.value = found.suffix;
     start.value = found.start;
@@ -94,22 +95,32 @@
     timer = setTimeout(capture, 120);
   });
 
-  // Typed or pasted words: check them against the chosen provision's text as the user types.
-  function textOfChosenProvision() {
-    var element = document.querySelector(".quotable [data-provision='" + provision.value + "']");
-    return element ? element.textContent : "";
+  // Typed or pasted words: find them in the chosen provision, else in another provision of the page
+  // (and choose that one), as the user types.
+  function provisionTexts() {
+    var chosen = document.querySelector(".quotable [data-provision='" + provision.value + "']");
+    var all = Array.prototype.slice.call(document.querySelectorAll(".quotable [data-provision]"));
+    return chosen ? [chosen].concat(all.filter(function (element) { return element !== chosen; })) : all;
   }
+  function forget() { preview.hidden = true; prefix.value = suffix.value = start.value = ""; }
   function checkTyped() {
     var words = exact.value;
-    if (!words.trim()) { status.textContent = ""; preview.hidden = true; prefix.value = suffix.value = start.value = ""; return; }
-    var text = textOfChosenProvision();
-    var at = text.indexOf(words);
-    if (at < 0) {
-      status.textContent = form.getAttribute("data-quote-missing") || "These words are not in the chosen provision.";
-      return;
+    if (!words.trim()) { status.textContent = ""; forget(); return; }
+    var candidates = provisionTexts();
+    for (var i = 0; i < candidates.length; i++) {
+      var text = candidates[i].textContent;
+      var at = text.indexOf(words.trim());
+      var id = candidates[i].getAttribute("data-provision");
+      if (at >= 0 && provision.querySelector("option[value='" + id + "']")) {
+        var found = span(text, at, at + words.trim().length);
+        found.provision = id;
+        fill(found, true);
+        status.textContent = form.getAttribute("data-quote-found") || "Found in the text.";
+        return;
+      }
     }
-    var found = span(text, at, at + words.length);
-    if (found) { found.provision = provision.value; fill(found); status.textContent = form.getAttribute("data-quote-found") || "Found in the text."; }
+    forget();
+    status.textContent = form.getAttribute("data-quote-missing") || "These words are not in the chosen provision.";
   }
   exact.addEventListener("input", checkTyped);
   provision.addEventListener("change", checkTyped);

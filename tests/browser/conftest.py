@@ -1,6 +1,6 @@
 """Browser tests: Playwright driving Debian's chromium against pytest-django's live server.
 
-One browser for the session, a fresh context (cookies, storage, viewport) per test. Without
+One browser for these tests, a fresh context (cookies, storage, viewport) per test. Without
 /usr/bin/chromium the tests skip with the command that installs it; they never download a browser.
 """
 from __future__ import annotations
@@ -10,9 +10,6 @@ from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the tests themselves are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -36,16 +33,32 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """One chromium for all the browser tests, closed before the rest of the suite runs.
+
+    While Playwright's sync API is started, its event loop counts as running in this thread, so Django
+    refuses synchronous ORM calls here (the tests' own, and pytest-django's flush) unless
+    DJANGO_ALLOW_ASYNC_UNSAFE is set. It is set only for that time: the other tests keep the check,
+    and find no event loop left running.
+    """
     reason = _chromium_missing()
     if reason:
         pytest.skip(reason)
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install -r requirements.txt")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000)
-        yield browser
-        browser.close()
+    sync_api.expect.set_options(timeout=TIMEOUT_MS)
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
@@ -100,7 +113,8 @@ def make_participant(demo):
 
 @pytest.fixture(autouse=True)
 def _celery_in_process():
-    """The receipt e-mail is queued on commit; with no worker in this run, send it in-process instead of leaving it in Redis."""
+    """Send the receipt e-mail (queued on commit) in-process: a task left in Redis would be taken later by the
+    worker of tests/comments/test_tasks.py, against another test's database rows."""
     from config.celery_app import app
 
     previous = app.conf.task_always_eager
