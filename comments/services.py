@@ -245,10 +245,13 @@ def _receipt_email(comment: Comment, receipt: Receipt, author) -> OutboxEmail | 
         return None
     subject = _("Your comment was received: %(number)s") % {"number": receipt.number}
     body = _(
-        "Thank you for your comment on %(provision)s of %(version)s.\n\n"
+        "Thank you for your comment on %(provision)s (%(path)s) of %(document)s, %(version)s.\n\n"
         "Tracking number: %(number)s\nReceipt hash: %(hash)s\n\n"
         "Anyone can check this receipt at /receipts/%(number)s/ on the consultation site."
-    ) % {"provision": comment.provision, "version": comment.version_id, "number": receipt.number, "hash": receipt.chain_hash}
+    ) % {
+        "provision": comment.provision, "path": comment.provision.path, "document": comment.provision.version.document.title,
+        "version": comment.provision.version.label, "number": receipt.number, "hash": receipt.chain_hash,
+    }
     return OutboxEmail.objects.create(to=email, subject=subject, body=body)
 
 

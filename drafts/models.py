@@ -144,3 +144,78 @@ class ProvisionText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provision} [{self.language}]"
+
+
+class Alignment(models.Model):
+    """The proposed (then reviewed) mapping from one version of a document to another, computed in the background."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    old_version = models.ForeignKey(DraftVersion, on_delete=models.CASCADE, related_name="alignments_from")
+    new_version = models.ForeignKey(DraftVersion, on_delete=models.CASCADE, related_name="alignments_to")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    progress = models.FloatField(default=0.0, help_text=_("0 to 1, for the progress bar."))
+    error = models.TextField(blank=True)
+    figures = models.JSONField(default=dict, blank=True, help_text=_("Summary figures with their definitions."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["old_version", "new_version"], name="alignment_unique_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.old_version.label} → {self.new_version.label}"
+
+
+class ProvisionChange(models.Model):
+    """One match of an alignment: old provision(s) → new provision(s), with the kind of change."""
+
+    class Kind(models.TextChoices):
+        UNCHANGED = "unchanged", _("Unchanged")
+        MODIFIED = "modified", _("Modified")
+        RENUMBERED = "renumbered", _("Renumbered")
+        MOVED = "moved", _("Moved")
+        SPLIT = "split", _("Split")
+        MERGED = "merged", _("Merged")
+        ADDED = "added", _("Added")
+        REMOVED = "removed", _("Removed")
+
+    class Level(models.TextChoices):
+        CONTAINER = "container", _("Part, section or chapter")
+        ARTICLE = "article", _("Article")
+        PARAGRAPH = "paragraph", _("Paragraph")
+
+    alignment = models.ForeignKey(Alignment, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    level = models.CharField(max_length=16, choices=Level.choices)
+    similarity = models.FloatField()
+    order = models.PositiveIntegerField()
+    old_provisions = models.ManyToManyField(Provision, related_name="changes_from", blank=True)
+    new_provisions = models.ManyToManyField(Provision, related_name="changes_to", blank=True)
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    corrected_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["alignment_id", "order"]
+        indexes = [models.Index(fields=["alignment", "kind"], name="change_alignment_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.similarity:.2f})"
+
+
+class AlignmentCorrection(models.Model):
+    """The audit trail of an admin's correction of a proposed match."""
+
+    change = models.ForeignKey(ProvisionChange, on_delete=models.CASCADE, related_name="corrections")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    before = models.JSONField()
+    after = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]

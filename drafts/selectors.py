@@ -190,3 +190,13 @@ def _provision_nodes(*, version: DraftVersion, language: str, provisions: QueryS
             )
         )
     return nodes
+
+
+def draft_version_previous(*, version: DraftVersion) -> DraftVersion | None:
+    """The latest public version of the same document numbered below `version`."""
+    return (
+        DraftVersion.objects.select_related("document")
+        .filter(document_id=version.document_id, number__lt=version.number, status__in=PUBLIC_STATUSES)
+        .order_by("-number")
+        .first()
+    )

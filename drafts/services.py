@@ -5,6 +5,8 @@ document, version).
 """
 from __future__ import annotations
 
+import dataclasses
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,9 +18,11 @@ from django.utils.translation import gettext as _
 
 from config.errors import ApplicationError, InvalidState
 from drafts.import_plan import DraftSource, ImportPlan, PlannedText, import_plan_build, provision_content_hash, version_content_hash
-from drafts.models import LANGUAGE_CHOICES, Document, DraftVersion, Lineage, Provision, ProvisionText
+from drafts.alignment import AlignUnit, align, comparison_figures
+from drafts.models import LANGUAGE_CHOICES, Alignment, Document, DraftVersion, Lineage, Provision, ProvisionChange, ProvisionText
 from drafts.parser import DraftParseError, parse_upload
 
+logger = logging.getLogger(__name__)
 SUPPORTED_LANGUAGES = {code for code, _label in LANGUAGE_CHOICES}
 _BATCH = 1000
 
@@ -104,6 +108,7 @@ def draft_version_import(
         _provisions_write(version=version, plan=plan)
         version.content_hash = version_content_hash([p.content_hash for p in plan.provisions])
         version.save(update_fields=["content_hash"])
+        alignment_request(new_version=version)
     return version
 
 
@@ -205,6 +210,7 @@ def draft_version_publish(*, version: DraftVersion, by: AbstractBaseUser | None)
         if not version.provisions.exists():
             raise InvalidState(_("%(version)s has no provisions to publish.") % {"version": version.label}, code="empty_version")
         _version_rehash(version)
+        _lineages_inherit(version)
         if version.number > 0:
             DraftVersion.objects.filter(
                 document_id=version.document_id, status=DraftVersion.Status.PUBLISHED, number__gt=0
@@ -230,3 +236,158 @@ def _version_rehash(version: DraftVersion) -> None:
     hashes = version.provisions.order_by("order").values_list("content_hash", flat=True)
     version.content_hash = version_content_hash(list(hashes))
     version.save(update_fields=["content_hash"])
+
+
+# --- between versions: alignment, lineage ----------------------------------------------------------
+
+
+def alignment_request(*, new_version: DraftVersion, old_version: DraftVersion | None = None) -> Alignment | None:
+    """Ask for the alignment of `new_version` with `old_version` (default: the previous published version).
+
+    The work runs in a Celery task queued after commit; the Alignment row shows its progress.
+    Returns None when there is nothing to align with (a first version).
+    """
+    from drafts.selectors import draft_version_previous
+
+    old_version = old_version or draft_version_previous(version=new_version)
+    if old_version is None:
+        return None
+    alignment, _created = Alignment.objects.get_or_create(old_version=old_version, new_version=new_version)
+    if alignment.status in (Alignment.Status.PENDING, Alignment.Status.FAILED):
+        transaction.on_commit(lambda: _alignment_enqueue(alignment.pk))
+    return alignment
+
+
+def _alignment_enqueue(alignment_id: int) -> None:
+    from drafts.tasks import alignment_compute
+
+    try:
+        alignment_compute.apply_async(args=[alignment_id], retry=False)
+    except Exception:  # broker down: publishing (or the next page view) runs it instead
+        logger.warning("Could not queue alignment %s", alignment_id, exc_info=True)
+
+
+def alignment_run(*, alignment_id: int, force: bool = False) -> Alignment | None:
+    """Compute an alignment and store its changes and figures. A done one is left alone (it may
+    carry an admin's corrections) unless `force`; a failed or pending one starts over.
+
+    Progress is written to the row as the pure core reports it, for the progress bar.
+    """
+    with transaction.atomic():
+        alignment = Alignment.objects.select_for_update().select_related("old_version__document", "new_version").filter(pk=alignment_id).first()
+        if alignment is None or alignment.status == Alignment.Status.RUNNING:
+            return alignment
+        if alignment.status == Alignment.Status.DONE and not force:
+            return alignment
+        alignment.status, alignment.progress, alignment.started_at, alignment.error = Alignment.Status.RUNNING, 0.0, timezone.now(), ""
+        alignment.save(update_fields=["status", "progress", "started_at", "error"])
+    try:
+        old_units = alignment_units(version=alignment.old_version)
+        new_units = alignment_units(version=alignment.new_version)
+        matches = align(old_units, new_units, progress=_progress_writer(alignment.pk))
+        figures = comparison_figures(old_units, new_units, matches)
+        with transaction.atomic():
+            _changes_write(alignment, matches)
+            Alignment.objects.filter(pk=alignment.pk).update(
+                status=Alignment.Status.DONE, progress=1.0, finished_at=timezone.now(), figures=figures_as_json(figures)
+            )
+    except Exception as error:
+        Alignment.objects.filter(pk=alignment.pk).update(status=Alignment.Status.FAILED, error=repr(error)[:2000], finished_at=timezone.now())
+        raise
+    alignment.refresh_from_db()
+    return alignment
+
+
+def alignment_units(*, version: DraftVersion) -> list[AlignUnit]:
+    """The version's provisions as the pure aligner takes them, in reading order, in the authoritative language."""
+    language = version.document.authoritative_language
+    texts = {
+        row["provision_id"]: (row["heading"], row["text"])
+        for row in ProvisionText.objects.filter(provision__version=version, language=language).values("provision_id", "heading", "text")
+    }
+    rows = version.provisions.order_by("order").values_list("id", "parent_id", "kind", "number", "path")
+    return [
+        AlignUnit(key=pk, parent=parent, kind=kind, number=number, path=path, heading=texts.get(pk, ("", ""))[0], text=texts.get(pk, ("", ""))[1])
+        for pk, parent, kind, number, path in rows
+    ]
+
+
+def figures_as_json(figures) -> dict:
+    return dataclasses.asdict(figures)
+
+
+def _progress_writer(alignment_id: int):
+    last = [0.0]
+
+    def report(share: float) -> None:
+        if share - last[0] >= 0.05 or share >= 1.0:
+            last[0] = share
+            Alignment.objects.filter(pk=alignment_id).update(progress=min(share, 0.99))
+
+    return report
+
+
+def _changes_write(alignment: Alignment, matches) -> None:
+    alignment.changes.all().delete()
+    changes = ProvisionChange.objects.bulk_create(
+        [
+            ProvisionChange(alignment=alignment, kind=m.kind, level=m.level, similarity=round(m.similarity, 4), order=index)
+            for index, m in enumerate(matches)
+        ],
+        batch_size=_BATCH,
+    )
+    old_links = ProvisionChange.old_provisions.through
+    new_links = ProvisionChange.new_provisions.through
+    old_links.objects.bulk_create(
+        [old_links(provisionchange_id=c.pk, provision_id=key) for c, m in zip(changes, matches, strict=True) for key in m.old],
+        batch_size=_BATCH,
+    )
+    new_links.objects.bulk_create(
+        [new_links(provisionchange_id=c.pk, provision_id=key) for c, m in zip(changes, matches, strict=True) for key in m.new],
+        batch_size=_BATCH,
+    )
+
+
+def _lineages_inherit(version: DraftVersion) -> None:
+    """Before publication: each provision of `version` takes the lineage of the provision it continues.
+
+    unchanged, modified, renumbered, moved: the one old provision's lineage; split: the first part
+    continues it (the others start their own); merged: the first old provision's lineage continues.
+    Added provisions keep the lineage they were imported with. The caller holds the version lock.
+    """
+    alignment = Alignment.objects.filter(new_version=version).order_by("-old_version__number").first()
+    if alignment is None:
+        return
+    if alignment.status == Alignment.Status.RUNNING:
+        raise InvalidState(
+            _("The comparison with the previous version is still being computed (%(percent)d%%); publish when it is done.")
+            % {"percent": int(alignment.progress * 100)},
+            code="alignment_running",
+        )
+    if alignment.status != Alignment.Status.DONE:
+        alignment = alignment_run(alignment_id=alignment.pk)
+    old_lineage = dict(alignment.old_version.provisions.values_list("id", "lineage_id"))
+    inherit: dict[int, int] = {}
+    for change in alignment.changes.prefetch_related("old_provisions", "new_provisions"):
+        olds = sorted(p.pk for p in change.old_provisions.all())
+        news = sorted(p.pk for p in change.new_provisions.all())
+        if olds and news:
+            inherit[news[0]] = old_lineage[olds[0]]
+    imported = dict(version.provisions.values_list("id", "lineage_id"))
+    updates = [(provision_id, lineage_id) for provision_id, lineage_id in inherit.items() if imported.get(provision_id) != lineage_id]
+    _provision_lineages_set(updates)
+    Lineage.objects.filter(pk__in=[imported[pid] for pid, _l in updates], provisions__isnull=True).delete()
+
+
+def _provision_lineages_set(links: list[tuple[int, int]]) -> None:
+    table = connection.ops.quote_name(Provision._meta.db_table)
+    for start in range(0, len(links), _BATCH):
+        batch = links[start : start + _BATCH]
+        values = ", ".join(["(%s, %s)"] * len(batch))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET lineage_id = links.lineage "
+                f"FROM (SELECT column1 AS provision, column2 AS lineage FROM (VALUES {values}) AS v) AS links "
+                f"WHERE {table}.id = links.provision",
+                [value for link in batch for value in link],
+            )

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def celery_worker():
     """A real worker consuming from Redis, in a thread of the test process (it shares the test database)."""
+    app.control.purge()  # messages queued by earlier tests name rows of their own databases
     with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
 
