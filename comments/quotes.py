@@ -60,3 +60,40 @@ def _context_score(text: str, at: int, exact: str, prefix: str, suffix: str) -> 
             break
         score += 1
     return score
+
+
+@dataclass(frozen=True)
+class Anchoring:
+    """Where a quote made on an earlier version stands in a later text.
+
+    status: "exact" (the same words are there), "approximate" (words close to them are there:
+    re-anchored by fuzzy match), "gone" (the provision changed and the words are no longer in it).
+    """
+
+    status: str
+    span: QuoteSpan | None
+    score: float
+
+
+APPROXIMATE_THRESHOLD = 80.0
+
+
+def quote_reanchor(text: str, exact: str, *, prefix: str = "", suffix: str = "", start: int | None = None) -> Anchoring:
+    """Find a quote made on an earlier version in `text`: exactly (using its context), else approximately."""
+    from rapidfuzz import fuzz
+
+    span = quote_locate(text, exact, prefix=prefix, suffix=suffix, start=start)
+    if span is not None:
+        return Anchoring("exact", span, 100.0)
+    if not exact.strip() or not text.strip():
+        return Anchoring("gone", None, 0.0)
+    alignment = fuzz.partial_ratio_alignment(exact, text)
+    if alignment is None or alignment.score < APPROXIMATE_THRESHOLD:
+        return Anchoring("gone", None, alignment.score if alignment else 0.0)
+    at, end = alignment.dest_start, alignment.dest_end
+    while at < end and text[at].isspace():
+        at += 1
+    while end > at and text[end - 1].isspace():
+        end -= 1
+    found = QuoteSpan(exact=text[at:end], prefix=text[max(0, at - CONTEXT) : at], suffix=text[end : end + CONTEXT], start=at, end=end)
+    return Anchoring("approximate", found, alignment.score)

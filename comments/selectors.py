@@ -283,3 +283,59 @@ def comment_public_record(comment: Comment) -> dict:
         "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
         "withdrawn_at": comment.withdrawn_at.isoformat() if comment.withdrawn_at else None,
     }
+
+
+@dataclass(frozen=True)
+class CarriedComment:
+    """A comment made on an earlier version of a provision, with where its quote stands now.
+
+    anchor: "exact", "approximate", "gone" (see comments.quotes.quote_reanchor), or "provision"
+    when the comment quoted nothing (it is about the provision as a whole).
+    """
+
+    comment: Comment
+    anchor: str
+    current_quote: str
+
+
+CARRIED_LIMIT = 50
+
+
+def comments_carried_forward(*, provision: Provision) -> list[CarriedComment]:
+    """Comments on earlier versions of this provision and of the provisions below it, following lineages."""
+    from comments.quotes import quote_reanchor
+
+    version = provision.version
+    subtree = list(
+        Provision.objects.filter(version=version)
+        .filter(Q(pk=provision.pk) | Q(path__startswith=provision.path + "/"))
+        .prefetch_related("texts")
+    )
+    by_lineage = {p.lineage_id: p for p in subtree}
+    comments = (
+        Comment.objects.filter(lineage_id__in=list(by_lineage), version__number__lt=version.number, version__document_id=version.document_id, parent__isnull=True)
+        .select_related("receipt", "version", "provision")
+        .order_by("-id")[:CARRIED_LIMIT]
+    )
+    carried = []
+    for comment in comments:
+        current = by_lineage[comment.lineage_id]
+        if not comment.quote_exact:
+            carried.append(CarriedComment(comment, "provision", ""))
+            continue
+        texts = {t.language: t.text for t in current.texts.all()}
+        text = texts.get(comment.quote_language) or next(iter(texts.values()), "")
+        anchoring = quote_reanchor(text, comment.quote_exact, prefix=comment.quote_prefix, suffix=comment.quote_suffix, start=comment.quote_start)
+        carried.append(CarriedComment(comment, anchoring.status, anchoring.span.exact if anchoring.span else ""))
+    return carried
+
+
+def comments_on_removed_provisions(*, version: DraftVersion) -> QuerySet[Comment]:
+    """Comments on earlier versions whose provision has no successor in `version` (it was removed)."""
+    present = Provision.objects.filter(version=version).values("lineage_id")
+    return (
+        Comment.objects.filter(version__document_id=version.document_id, version__number__lt=version.number, parent__isnull=True)
+        .exclude(lineage_id__in=present)
+        .select_related("receipt", "version", "provision")
+        .order_by("-id")
+    )

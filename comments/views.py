@@ -43,6 +43,8 @@ def version_reader_view(request, slug, document_slug, number):
             "tree": tree,
             "counts": selectors.comment_counts_by_subtree(version=version),
             "open_phase": consult_selectors.phase_open_for_version(version=version),
+            "removed_comments": selectors.comments_on_removed_provisions(version=version)[:50],
+            "previous_version": draft_selectors.draft_version_previous(version=version),
         },
     )
 
@@ -80,6 +82,7 @@ def provision_detail_view(request, slug, document_slug, number, provision_path, 
             "blocked": blocked,
             "commission_role": role,
             "open_phase": consult_selectors.phase_open_for_version(version=version),
+            "carried": selectors.comments_carried_forward(provision=node.provision),
         },
         status=status,
     )
@@ -256,3 +259,45 @@ def _text_language(request, version: DraftVersion) -> str:
         if candidate and candidate in version.languages:
             return candidate
     return version.document.authoritative_language
+
+
+COMPARISON_PAGE_SIZE = 25
+
+
+def comparison_view(request, slug, document_slug, old_number, new_number):
+    """What changed between two versions: figures with their definitions, then the changes side by side."""
+    from django.core.paginator import Paginator
+
+    from drafts import services as draft_services
+    from drafts.models import ProvisionChange
+
+    consultation, document, new_version = _reader_context(slug, document_slug, new_number)
+    old_version = draft_selectors.draft_version_get(document=document, number=old_number)
+    if old_version.number >= new_version.number:
+        raise NotFound(_("Compare an earlier version with a later one."))
+    alignment = draft_services.alignment_request(new_version=new_version, old_version=old_version)
+    context = {
+        "consultation": consultation, "document": document, "old_version": old_version, "new_version": new_version,
+        "versions": _public_versions(consultation, document), "alignment": alignment,
+    }
+    if alignment.status != alignment.Status.DONE:
+        return render(request, "comments/comparison_progress.html", context, status=202)
+    kind = request.GET.get("kind") if request.GET.get("kind") in ProvisionChange.Kind.values else None
+    level = request.GET.get("level") if request.GET.get("level") in ProvisionChange.Level.values else "article"
+    section = request.GET.get("section", "").strip() or None
+    changes = draft_selectors.comparison_changes(alignment=alignment, kind=kind, level=level, section=section)
+    page = Paginator(changes, COMPARISON_PAGE_SIZE).get_page(request.GET.get("page"))
+    context.update(
+        {
+            "figures": alignment.figures,
+            "rows": draft_selectors.comparison_rows(alignment=alignment, changes=page.object_list),
+            "page": page,
+            "kind": kind,
+            "level": level,
+            "section": section or "",
+            "kinds": ProvisionChange.Kind.choices,
+            "levels": ProvisionChange.Level.choices,
+            "sections": draft_selectors.version_sections(version=new_version),
+        }
+    )
+    return render(request, "comments/comparison.html", context)

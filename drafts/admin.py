@@ -13,9 +13,9 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from config.errors import ApplicationError
-from drafts import services
+from drafts import selectors, services
 from drafts.forms import DraftUploadForm
-from drafts.models import Document, DraftVersion, Provision, ProvisionText
+from drafts.models import Alignment, Document, DraftVersion, Provision, ProvisionChange, ProvisionText
 
 UPLOAD_CACHE_SECONDS = 60 * 60
 
@@ -94,6 +94,36 @@ class DraftVersionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # versions are created by importing a text (Documents › Import)
+
+    def get_urls(self):
+        return [
+            path("<int:version_id>/alignment/", self.admin_site.admin_view(self.alignment_view), name="drafts_draftversion_alignment"),
+        ] + super().get_urls()
+
+    def alignment_view(self, request, version_id):
+        """The proposed alignment with the previous version, lowest confidence first, each match correctable."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        version = get_object_or_404(DraftVersion.objects.select_related("document"), pk=version_id)
+        alignment = Alignment.objects.filter(new_version=version).select_related("old_version").order_by("-old_version__number").first()
+        if request.method == "POST" and alignment is not None:
+            change = get_object_or_404(ProvisionChange, pk=request.POST.get("change"), alignment=alignment)
+            try:
+                services.alignment_change_correct(
+                    change=change, actor=request.user, kind=request.POST.get("kind", ""),
+                    old_paths=request.POST.get("old_paths", "").split(","), new_paths=request.POST.get("new_paths", "").split(","),
+                )
+            except ApplicationError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("The match was corrected; the correction is recorded."))
+            return redirect("admin:drafts_draftversion_alignment", version.pk)
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "version": version, "alignment": alignment,
+            "title": _("Alignment with the previous version"), "kinds": ProvisionChange.Kind.choices,
+            "groups": selectors.alignment_review_groups(alignment=alignment) if alignment and alignment.status == Alignment.Status.DONE else [],
+        }
+        return TemplateResponse(request, "admin/drafts/version_alignment.html", context)
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (obj is None or obj.is_editable)

@@ -110,6 +110,38 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         return {**super().get_serializer_context(), "public_only": _public_only(self.request)}
 
     @extend_schema(
+        parameters=[
+            OpenApiParameter("old", OpenApiTypes.INT, required=True, description="earlier version number"),
+            OpenApiParameter("new", OpenApiTypes.INT, required=True, description="later version number"),
+            OpenApiParameter("kind", OpenApiTypes.STR, description="only changes of this kind"),
+            OpenApiParameter("level", OpenApiTypes.STR, description="container, article or paragraph"),
+        ],
+        responses={200: OpenApiTypes.OBJECT, 202: OpenApiTypes.OBJECT},
+        summary="What changed between two versions",
+    )
+    @action(detail=True, methods=["get"])
+    def comparison(self, request, slug=None):
+        """Figures (with their definitions) and every change; 202 with progress while it is computed."""
+        document = self.get_object()
+        query = ComparisonQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        public_only = _public_only(request)
+        old = selectors.draft_version_get(document=document, number=query.validated_data["old"], public_only=public_only)
+        new = selectors.draft_version_get(document=document, number=query.validated_data["new"], public_only=public_only)
+        if old.number >= new.number:
+            raise ApplicationError("`old` must be an earlier version than `new`.", fields={"old": ["Must be below new."]})
+        alignment = services.alignment_request(new_version=new, old_version=old)
+        head = {"old": old.number, "new": new.number, "status": alignment.status, "progress": alignment.progress}
+        if alignment.status != alignment.Status.DONE:
+            return Response(head, status=status.HTTP_202_ACCEPTED)
+        changes = alignment.changes.prefetch_related("old_provisions", "new_provisions").order_by("order")
+        if request.query_params.get("kind"):
+            changes = changes.filter(kind=request.query_params["kind"])
+        if request.query_params.get("level"):
+            changes = changes.filter(level=request.query_params["level"])
+        return Response({**head, "figures": alignment.figures, "changes": [_change_payload(c) for c in changes]})
+
+    @extend_schema(
         request={"multipart/form-data": VersionImportSerializer},
         responses={201: VersionSerializer},
         summary="Import a new version (admins)",
@@ -140,6 +172,22 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         )
         version = selectors.draft_version_list(public_only=False).get(pk=version.pk)
         return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+
+class ComparisonQuerySerializer(serializers.Serializer):
+    old = serializers.IntegerField(min_value=0, help_text="Number of the earlier version.")
+    new = serializers.IntegerField(min_value=0, help_text="Number of the later version.")
+
+
+def _change_payload(change) -> dict:
+    return {
+        "kind": change.kind,
+        "level": change.level,
+        "similarity": change.similarity,
+        "old": [{"id": p.pk, "path": p.path, "number": p.number, "kind": p.kind} for p in sorted(change.old_provisions.all(), key=lambda p: p.order)],
+        "new": [{"id": p.pk, "path": p.path, "number": p.number, "kind": p.kind} for p in sorted(change.new_provisions.all(), key=lambda p: p.order)],
+        "corrected": change.corrected_at is not None,
+    }
 
 
 class VersionFilter(django_filters.FilterSet):

@@ -200,3 +200,94 @@ def draft_version_previous(*, version: DraftVersion) -> DraftVersion | None:
         .order_by("-number")
         .first()
     )
+
+
+@dataclass
+class ComparisonRow:
+    """One article-level (or container-level) change, with the texts on each side and their word diff."""
+
+    change: "ProvisionChange"
+    old: list[Provision]
+    new: list[Provision]
+    old_text: str
+    new_text: str
+    diff_html: str
+
+
+def alignment_get(*, old_version: DraftVersion, new_version: DraftVersion):
+    from drafts.models import Alignment
+
+    return Alignment.objects.filter(old_version=old_version, new_version=new_version).first()
+
+
+def comparison_changes(*, alignment, kind: str | None = None, level: str = "article", section: str | None = None) -> QuerySet:
+    """The changes of an alignment at one level, in reading order, optionally of one kind or one section (path prefix)."""
+    changes = alignment.changes.filter(level=level).prefetch_related("old_provisions", "new_provisions")
+    if kind:
+        changes = changes.filter(kind=kind)
+    if section:
+        changes = changes.filter(
+            Q(new_provisions__path__startswith=section + "/") | Q(old_provisions__path__startswith=section + "/")
+        ).distinct()
+    return changes.order_by("order")
+
+
+def comparison_rows(*, alignment, changes) -> list[ComparisonRow]:
+    """Texts and word diffs for a page of changes: four queries whatever the page size."""
+    from drafts.diff import diff_html, word_diff
+
+    changes = list(changes)
+    language = alignment.new_version.document.authoritative_language
+    old_text = _full_texts(alignment.old_version, language, [p for c in changes for p in c.old_provisions.all()])
+    new_text = _full_texts(alignment.new_version, language, [p for c in changes for p in c.new_provisions.all()])
+    rows = []
+    for change in changes:
+        olds = sorted(change.old_provisions.all(), key=lambda p: p.order)
+        news = sorted(change.new_provisions.all(), key=lambda p: p.order)
+        before = "\n\n".join(old_text[p.pk] for p in olds)
+        after = "\n\n".join(new_text[p.pk] for p in news)
+        rows.append(ComparisonRow(change, olds, news, before, after, diff_html(word_diff(before, after))))
+    return rows
+
+
+def _full_texts(version: DraftVersion, language: str, provisions: list[Provision]) -> dict[int, str]:
+    """Each provision's words with those of everything below it, in reading order."""
+    if not provisions:
+        return {}
+    condition = Q()
+    for provision in provisions:
+        condition |= Q(pk=provision.pk) | Q(path__startswith=provision.path + "/")
+    rows = (
+        ProvisionText.objects.filter(provision__version=version, language=language)
+        .filter(provision__in=Provision.objects.filter(version=version).filter(condition))
+        .values_list("provision__path", "provision__number", "provision__kind", "heading", "text")
+        .order_by("provision__order")
+    )
+    lines = [(path, _line(number, kind, heading, text)) for path, number, kind, heading, text in rows]
+    return {
+        provision.pk: "\n".join(line for path, line in lines if line and (path == provision.path or path.startswith(provision.path + "/")))
+        for provision in provisions
+    }
+
+
+def _line(number: str, kind: str, heading: str, text: str) -> str:
+    marker = {"paragraph": f"{number}. ", "subparagraph": f"{number}) "}.get(kind, "")
+    words = " ".join(part for part in (heading, text) if part)
+    return f"{marker}{words}".strip()
+
+
+def version_sections(*, version: DraftVersion) -> list[Provision]:
+    """The top-level containers of a version, for filters."""
+    return list(version.provisions.filter(parent__isnull=True, kind__in=["part", "section", "chapter"]).order_by("order"))
+
+
+def alignment_review_groups(*, alignment) -> list[tuple[str, list]]:
+    """The changes of an alignment grouped by kind, lowest similarity first within each group (for review)."""
+    from drafts.models import ProvisionChange
+
+    changes = alignment.changes.exclude(level="paragraph").prefetch_related("old_provisions", "new_provisions", "corrections")
+    groups: dict[str, list] = {kind: [] for kind, _label in ProvisionChange.Kind.choices}
+    for change in changes.order_by("similarity", "order"):
+        groups[change.kind].append(change)
+    labels = dict(ProvisionChange.Kind.choices)
+    return [(labels[kind], items) for kind, items in groups.items() if items]

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.errors import ApplicationError, InvalidState
 from drafts.import_plan import DraftSource, ImportPlan, PlannedText, import_plan_build, provision_content_hash, version_content_hash
 from drafts.alignment import AlignUnit, align, comparison_figures
-from drafts.models import LANGUAGE_CHOICES, Alignment, Document, DraftVersion, Lineage, Provision, ProvisionChange, ProvisionText
+from drafts.models import LANGUAGE_CHOICES, Alignment, AlignmentCorrection, Document, DraftVersion, Lineage, Provision, ProvisionChange, ProvisionText
 from drafts.parser import DraftParseError, parse_upload
 
 logger = logging.getLogger(__name__)
@@ -391,3 +391,81 @@ def _provision_lineages_set(links: list[tuple[int, int]]) -> None:
                 f"WHERE {table}.id = links.provision",
                 [value for link in batch for value in link],
             )
+
+
+def alignment_change_correct(
+    *, change: ProvisionChange, actor: AbstractBaseUser, kind: str, old_paths: Sequence[str], new_paths: Sequence[str]
+) -> ProvisionChange:
+    """An admin corrects one proposed match before publication; the correction is audited.
+
+    Provisions named here leave the other matches they were in; a match left with one side empty
+    becomes "added" or "removed", and one left with neither is dropped. So every provision still
+    appears in exactly one match.
+    """
+    with transaction.atomic():
+        alignment = Alignment.objects.select_for_update().select_related("old_version", "new_version").get(pk=change.alignment_id)
+        if not alignment.new_version.is_editable:
+            raise InvalidState(_("The new version is published; its alignment can no longer be corrected."), code="version_immutable")
+        if kind not in ProvisionChange.Kind.values:
+            raise ApplicationError(_("Unknown change kind."), fields={"kind": [_("Choose a change kind.")]})
+        olds = _provisions_by_path(alignment.old_version, old_paths, "old_paths")
+        news = _provisions_by_path(alignment.new_version, new_paths, "new_paths")
+        _check_kind_shape(kind, olds, news)
+        change = ProvisionChange.objects.select_for_update().get(pk=change.pk)
+        before = _change_snapshot(change)
+        for other in ProvisionChange.objects.filter(alignment=alignment).exclude(pk=change.pk).filter(
+            Q(old_provisions__in=olds) | Q(new_provisions__in=news)
+        ).distinct():
+            other.old_provisions.remove(*olds)
+            other.new_provisions.remove(*news)
+            _change_reshape(other)
+        change.old_provisions.set(olds)
+        change.new_provisions.set(news)
+        change.kind, change.corrected_by, change.corrected_at = kind, actor, timezone.now()
+        change.save(update_fields=["kind", "corrected_by", "corrected_at"])
+        AlignmentCorrection.objects.create(change=change, actor=actor, before=before, after=_change_snapshot(change))
+    return change
+
+
+def _provisions_by_path(version: DraftVersion, paths: Sequence[str], field: str) -> list[Provision]:
+    wanted = [p.strip() for p in paths if p.strip()]
+    found = {p.path: p for p in version.provisions.filter(path__in=wanted)}
+    missing = [p for p in wanted if p not in found]
+    if missing:
+        message = _("%(version)s has no provision %(paths)s.") % {"version": version.label, "paths": ", ".join(missing)}
+        raise ApplicationError(message, fields={field: [message]}, code="provision_not_found")
+    return [found[p] for p in wanted]
+
+
+def _check_kind_shape(kind: str, olds: list, news: list) -> None:
+    shapes = {
+        "added": (0, 0, 1, None), "removed": (1, None, 0, 0), "split": (1, 1, 2, None), "merged": (2, None, 1, 1),
+    }
+    low_old, high_old, low_new, high_new = shapes.get(kind, (1, 1, 1, 1))
+    if not (low_old <= len(olds) <= (high_old if high_old is not None else len(olds))) or not (
+        low_new <= len(news) <= (high_new if high_new is not None else len(news))
+    ):
+        raise ApplicationError(
+            _("A %(kind)s change does not fit %(old)d old and %(new)d new provisions.") % {"kind": kind, "old": len(olds), "new": len(news)},
+            fields={"kind": [_("Does not fit the provisions given.")]}, code="change_shape",
+        )
+
+
+def _change_reshape(change: ProvisionChange) -> None:
+    olds, news = change.old_provisions.count(), change.new_provisions.count()
+    if not olds and not news:
+        change.delete()
+    elif not olds:
+        change.kind = ProvisionChange.Kind.ADDED
+        change.save(update_fields=["kind"])
+    elif not news:
+        change.kind = ProvisionChange.Kind.REMOVED
+        change.save(update_fields=["kind"])
+
+
+def _change_snapshot(change: ProvisionChange) -> dict:
+    return {
+        "kind": change.kind,
+        "old": sorted(change.old_provisions.values_list("path", flat=True)),
+        "new": sorted(change.new_provisions.values_list("path", flat=True)),
+    }

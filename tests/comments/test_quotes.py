@@ -22,3 +22,15 @@ def test_missing_words_are_none():
 def test_prefix_and_suffix_are_at_most_32_characters():
     span = quote_locate(TEXT, "child")
     assert span.prefix == TEXT[span.start - 32 : span.start] and len(span.suffix) <= 32
+
+
+def test_reanchor_exact_approximate_and_gone():
+    from comments.quotes import quote_reanchor
+
+    old = "Rights may be restricted to protect spiritual and moral values and public order."
+    assert quote_reanchor(old, "spiritual and moral values").status == "exact"
+    revised = "Rights may be restricted to protect spiritual and moral value, and public order."
+    approximate = quote_reanchor(revised, "spiritual and moral values")
+    assert approximate.status == "approximate" and approximate.span.exact.startswith("spiritual and moral value")
+    gone = quote_reanchor("Rights may be restricted only to protect public health and public morals.", "spiritual and moral values")
+    assert gone.status == "gone" and gone.span is None

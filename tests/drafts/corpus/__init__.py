@@ -1,0 +1,1 @@
+"""Test data for the alignment (written for these tests) and small helpers to read it."""
