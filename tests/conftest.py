@@ -157,3 +157,28 @@ def _fresh_cache(settings):
     except Exception:  # a pure test under -p no:django has no cache to clear
         pass
     yield
+
+
+@pytest.fixture
+def celery_worker():
+    """A real Celery worker consuming from Redis, in a thread of the test process (it shares the test
+    database, so the tests that use it must be transactional)."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery_app import app
+
+    app.control.purge()  # messages queued by earlier tests name rows of their own databases
+    with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker
+
+
+def wait_for(condition, seconds=15) -> bool:
+    """Poll `condition` until it holds or `seconds` pass (for work done by the worker)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False

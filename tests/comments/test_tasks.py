@@ -2,7 +2,6 @@
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from kombu import pools
 
@@ -13,21 +12,7 @@ from config.celery_app import app
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def celery_worker():
-    """A real worker consuming from Redis, in a thread of the test process (it shares the test database)."""
-    app.control.purge()  # messages queued by earlier tests name rows of their own databases
-    with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10) as worker:
-        yield worker
-
-
-def _wait_for(condition, seconds=15):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
+from tests.conftest import wait_for as _wait_for
 
 
 def test_the_worker_sends_the_receipt_email(celery_worker, aigerim, draft_provision):
