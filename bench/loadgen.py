@@ -126,6 +126,28 @@ def cpu_shares(before: CpuSnapshot, after: CpuSnapshot, *, seconds: float, clien
     return dict(shares)
 
 
+def server_cpu_seconds(server_pid: int) -> float:
+    """CPU seconds used so far by a process and its direct children (the gunicorn master and its workers)."""
+    pids = [server_pid]
+    try:
+        for task in os.scandir(f"/proc/{server_pid}/task"):
+            pids += [int(pid) for pid in Path(task.path, "children").read_text().split()]
+    except OSError:
+        pass
+    return sum(stat[2] for stat in map(_proc_stat, pids) if stat)
+
+
+def wait_until_idle(server_pid: int, *, limit_seconds: float = 20.0, window: float = 0.25, busy_below: float = 0.05) -> float:
+    """Wait until the server stops working on requests a client gave up on; the seconds waited (bounded)."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit_seconds:
+        before = server_cpu_seconds(server_pid)
+        time.sleep(window)
+        if (server_cpu_seconds(server_pid) - before) / window < busy_below:
+            break
+    return time.monotonic() - started
+
+
 def machine_busy_share(seconds: float = 2.0) -> float:
     """The share of all cores busy over the next `seconds` (whoever uses them)."""
     def busy_and_total() -> tuple[int, int]:
