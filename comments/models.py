@@ -193,8 +193,12 @@ class OutboxEmail(models.Model):
     """
 
     to = models.EmailField()
-    subject = models.CharField(max_length=300)
-    body = models.TextField()
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text=_("For a receipt e-mail: rendered from the comment when it is sent."),
+    )
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -15,7 +15,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,8 +86,8 @@ def comment_submit(
     rate_limit_hit(action="comment", user_id=author.pk, ip=client_ip)
 
     comment = Comment(
-        consultation_id=phase.consultation_id,
-        version_id=provision.version_id,
+        consultation=phase.consultation,
+        version=provision.version,
         provision=provision,
         lineage_id=provision.lineage_id,
         author=author,
@@ -107,10 +107,9 @@ def comment_submit(
         comment.quote_language = quote.language or provision.version.document.authoritative_language
     with transaction.atomic():
         comment.save()
-        receipt = _receipt_append(comment, consultation_slug=phase.consultation.slug)
-        outbox = _receipt_email(comment, receipt, author)
-    if outbox:
-        outbox_send_on_commit(outbox.pk)
+        outbox = OutboxEmail.objects.create(to=participant.receipt_email, comment=comment)
+        _receipt_append(comment, consultation_slug=phase.consultation.slug)  # last: it holds the chain lock
+    outbox_send_on_commit(outbox.pk)
     return comment
 
 
@@ -147,12 +146,16 @@ def _check_comment_text(*, body: str, stance: str, language: str, proposed_wordi
 
 
 def _check_participant(user: AbstractBaseUser | AnonymousUser) -> Participant:
+    """The author's public profile, with `receipt_email` (their verified address, primary first): one query."""
     if not user.is_authenticated:
         raise PermissionDenied(_("Sign in to comment."), code="not_authenticated")
-    if not EmailAddress.objects.filter(user=user, verified=True).exists():
-        raise PermissionDenied(_("Confirm your e-mail address before commenting; we sent you a link."), code="email_unverified")
-    participant = Participant.objects.filter(user=user).first()
-    if participant is None:
+    verified = EmailAddress.objects.filter(user_id=OuterRef("user_id"), verified=True).order_by("-primary", "id")
+    participant = (
+        Participant.objects.filter(user_id=user.pk).annotate(receipt_email=Subquery(verified.values("email")[:1])).first()
+    )
+    if participant is None or participant.receipt_email is None:
+        if not EmailAddress.objects.filter(user=user, verified=True).exists():
+            raise PermissionDenied(_("Confirm your e-mail address before commenting; we sent you a link."), code="email_unverified")
         raise PermissionDenied(_("Choose a public display name in your profile before commenting."), code="profile_missing")
     return participant
 
@@ -195,13 +198,16 @@ def _check_quote(quote: QuoteInput, provision: Provision):
 
 
 def _receipt_append(comment: Comment, *, consultation_slug: str) -> Receipt:
-    """Append the comment to its consultation's chain. The chain row lock serialises appends: keep this short."""
-    ReceiptChain.objects.get_or_create(consultation_id=comment.consultation_id, defaults={"head_hash": receipts.GENESIS_HASH})
-    chain = ReceiptChain.objects.select_for_update().get(consultation_id=comment.consultation_id)
+    """Append the comment to its consultation's chain. The chain row lock serialises appends, so only
+    the hashing and two statements happen while it is held; the caller takes it last in its transaction."""
+    chain = ReceiptChain.objects.select_for_update().filter(consultation_id=comment.consultation_id).first()
+    if chain is None:
+        ReceiptChain.objects.get_or_create(consultation_id=comment.consultation_id, defaults={"head_hash": receipts.GENESIS_HASH})
+        chain = ReceiptChain.objects.select_for_update().get(consultation_id=comment.consultation_id)
     sequence = chain.length + 1
     number = receipts.receipt_number(prefix=consultation_slug, sequence=sequence)
     content = receipts.content_hash(comment_canonical_payload(comment, number=number, sequence=sequence))
-    receipt = Receipt.objects.create(
+    receipt = Receipt(
         consultation_id=comment.consultation_id,
         comment=comment,
         sequence=sequence,
@@ -210,6 +216,7 @@ def _receipt_append(comment: Comment, *, consultation_slug: str) -> Receipt:
         previous_hash=chain.head_hash,
         chain_hash=receipts.chain_hash(previous_hash=chain.head_hash, content_hash=content, sequence=sequence),
     )
+    receipt.save(force_insert=True)
     ReceiptChain.objects.filter(pk=chain.pk).update(length=sequence, head_hash=receipt.chain_hash)
     return receipt
 
@@ -238,21 +245,19 @@ def comment_canonical_payload(comment: Comment, *, number: str, sequence: int, o
     }
 
 
-def _receipt_email(comment: Comment, receipt: Receipt, author) -> OutboxEmail | None:
-    email = EmailAddress.objects.filter(user=author, verified=True, primary=True).values_list("email", flat=True).first()
-    email = email or EmailAddress.objects.filter(user=author, verified=True).values_list("email", flat=True).first()
-    if not email:
-        return None
+def _receipt_message(comment: Comment) -> tuple[str, str]:
+    """Subject and body of the receipt e-mail, rendered when it is sent (not inside the comment's transaction)."""
+    receipt = comment.receipt
     subject = _("Your comment was received: %(number)s") % {"number": receipt.number}
     body = _(
         "Thank you for your comment on %(provision)s (%(path)s) of %(document)s, %(version)s.\n\n"
         "Tracking number: %(number)s\nReceipt hash: %(hash)s\n\n"
         "Anyone can check this receipt at /receipts/%(number)s/ on the consultation site."
     ) % {
-        "provision": comment.provision, "path": comment.provision.path, "document": comment.provision.version.document.title,
-        "version": comment.provision.version.label, "number": receipt.number, "hash": receipt.chain_hash,
+        "provision": comment.provision, "path": comment.provision.path, "document": comment.version.document.title,
+        "version": comment.version.label, "number": receipt.number, "hash": receipt.chain_hash,
     }
-    return OutboxEmail.objects.create(to=email, subject=subject, body=body)
+    return subject, body
 
 
 def outbox_send_on_commit(outbox_id: int) -> None:
@@ -278,9 +283,12 @@ def outbox_email_deliver(*, outbox_id: int) -> bool:
         if email is None:
             return False
         OutboxEmail.objects.filter(pk=email.pk).update(attempts=F("attempts") + 1)
+        if email.comment_id:
+            comment = Comment.objects.select_related("receipt", "provision", "version__document").get(pk=email.comment_id)
+            email.subject, email.body = _receipt_message(comment)
         send_mail(email.subject, email.body, None, [email.to])
         email.sent_at = timezone.now()
-        email.save(update_fields=["sent_at"])
+        email.save(update_fields=["sent_at", "subject", "body"])
     return True
 
 

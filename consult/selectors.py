@@ -57,6 +57,7 @@ def phase_open_for_version(*, version: DraftVersion) -> Phase | None:
     now = timezone.now()
     return (
         Phase.objects.filter(version=version, kind=Phase.Kind.COMMENT, opens_at__lte=now, closes_at__gt=now)
+        .select_related("consultation")
         .order_by("opens_at")
         .first()
     )

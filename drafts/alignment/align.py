@@ -193,15 +193,29 @@ def _align_paragraphs(
 
 def _classify_paragraphs(old: Side, new: Side, all_links: list[Link], paragraph_links: list[Link]) -> None:
     images = image(all_links)
+    matched_new = {key for link in all_links if link.old for key in link.new}
     for link in paragraph_links:
         if link.kind:
             continue
         p, q = link.old[0], link.new[0]
-        if not same_place(old.by_key[p].parent, new.by_key[q].parent, images):
+        if not _paragraph_in_place(old, new, p, q, images, matched_new):
             link.kind = "moved"
         else:
             link.kind = _kind_in_place(old, new, p, q, link.identical)
         _settle_similarity(link)
+
+
+def _paragraph_in_place(old: Side, new: Side, p: int, q: int, images: dict[int, set[int]], matched_new: set[int]) -> bool:
+    """Whether paragraph `p` became `q` where it was: under what its parent became; or at
+    least inside what its article became, unless it is a sub-paragraph that went under
+    another paragraph of the article (its own paragraph being found elsewhere)."""
+    parent_old, parent_new = old.by_key[p].parent, new.by_key[q].parent
+    if same_place(parent_old, parent_new, images):
+        return True
+    if not same_place(old.anchor[p], new.anchor[q], images):
+        return False
+    under_paragraphs = old.level[parent_old] == PARAGRAPH and new.level[parent_new] == PARAGRAPH
+    return not (under_paragraphs and parent_old in images and parent_new in matched_new)
 
 
 def _in_reading_order(old: Side, new: Side, links: list[Link]) -> list[Match]:

@@ -6,17 +6,26 @@ articles:
 1. Identical texts (whitespace-normalised) are paired first, in order.
 2. Similarities (word-level, see `text.similarity`) are computed for candidate pairs: all
    pairs when the pool is small, otherwise the pairs that share rare word trigrams
-   (an inverted index), so that 2,000 articles are never compared 4,000,000 times.
+   (an inverted index), so that 2,000 articles are never compared 4,000,000 times. A
+   pair's score is its similarity, or, if larger, a containment score (a short article
+   kept whole inside a much longer new one).
 3. A one-to-one assignment maximises the total score: greedy on the global list sorted by
    score (so mutual best pairs are taken first, never first-come in document order),
    re-run once the first result gives each pair its context (the neighbouring pairs that
    agree with it), then improved by exchanging partners wherever that raises the total.
-   Numbers and headings add a little to the score; they never match anything alone.
+   A pair is eligible on its score alone above `accept`, or above `context_accept` when
+   a neighbouring pair agrees or the numbers are equal. Numbers and headings add a little
+   to the score; they never match anything alone.
 4. Between two consecutive pairs that keep their order, the unmatched items left on both
-   sides are paired at a lower similarity (a provision rewritten in place).
+   sides are paired at a lower score (a provision rewritten in place) if each is the
+   other's best candidate anywhere.
 5. Split and merged: one item against the concatenation of consecutive items on the
-   other side, each of which it contains for the most part, when that concatenation is
-   clearly more similar than its best single partner.
+   other side, each of which owes most of its words to it, when that concatenation is
+   clearly more similar than its one-to-one partner.
+
+Without scipy, step 3 is not guaranteed optimal; on legal texts the best partner of an
+article is nearly always far ahead of the second best, where greedy-plus-exchange and the
+Hungarian algorithm agree.
 """
 from __future__ import annotations
 
@@ -378,37 +387,13 @@ class _Pool:
         owner = {j: i for i, j in self.match.items()}
         proposals = []
         for i in range(len(self.old)):
-            if i in self.identical or not self.old[i].words:
-                continue
-            nearby = set(self.candidates_of_old.get(i, ()))
-            if i in self.match:
-                nearby.update(range(self.match[i] - _NEIGHBOURHOOD, self.match[i] + _NEIGHBOURHOOD + 1))
-            parts = [
-                j
-                for j in sorted(nearby)
-                if 0 <= j < len(self.new) and self._is_part(self.new[j].words, self.common(i, j))
-                and self._may_take(i, j, owner.get(j), lambda i_, j_: self.sim(i_, j_))
-            ]
-            best = self._best_run(parts, lambda run: similarity(self.old[i].words, "".join(self.new[j].words for j in run)))
-            current = self.sim(i, self.match[i]) if i in self.match else 0.0
-            if best and best[0] >= self.settings.group_accept and best[0] >= current + _GROUP_MARGIN:
-                proposals.append((best[0], (i,), best[1]))
+            proposal = self._proposal(i, self.match.get(i), owner, split=True)
+            if proposal:
+                proposals.append((proposal[0], (i,), proposal[1]))
         for j in range(len(self.new)):
-            if j in owner and owner[j] in self.identical or not self.new[j].words:
-                continue
-            nearby = set(self.candidates_of_new.get(j, ()))
-            if j in owner:
-                nearby.update(range(owner[j] - _NEIGHBOURHOOD, owner[j] + _NEIGHBOURHOOD + 1))
-            parts = [
-                i
-                for i in sorted(nearby)
-                if 0 <= i < len(self.old) and self._is_part(self.old[i].words, self.common(i, j))
-                and self._may_take(j, i, self.match.get(i), lambda j_, i_: self.sim(i_, j_))
-            ]
-            best = self._best_run(parts, lambda run: similarity("".join(self.old[i].words for i in run), self.new[j].words))
-            current = self.sim(owner[j], j) if j in owner else 0.0
-            if best and best[0] >= self.settings.group_accept and best[0] >= current + _GROUP_MARGIN:
-                proposals.append((best[0], best[1], (j,)))
+            proposal = self._proposal(j, owner.get(j), self.match, split=False)
+            if proposal:
+                proposals.append((proposal[0], proposal[1], (j,)))
 
         groups = []
         used_old: set[int] = set()
@@ -416,30 +401,52 @@ class _Pool:
         for score, olds, news in sorted(proposals, key=lambda p: (-p[0], p[1], p[2])):
             if used_old.intersection(olds) or used_new.intersection(news):
                 continue
-            # The members' one-to-one pairs give way to the group.
-            for i in olds:
-                self.match.pop(i, None)
-            for j in news:
-                previous = owner.pop(j, None)
-                if previous is not None:
-                    self.match.pop(previous, None)
-            for i in olds:
-                used_old.add(i)
+            used_old.update(olds)
             used_new.update(news)
             groups.append(PoolLink(olds, news, score))
-        # A one-to-one pair broken by a group leaves its other member unmatched.
+        # The members' one-to-one pairs give way to the group; their other members are left unmatched.
         self.match = {i: j for i, j in self.match.items() if i not in used_old and j not in used_new}
         return groups
 
-    def _is_part(self, words: str, common: int) -> bool:
-        return bool(words) and common / len(words) >= _PART_CONTAINMENT
+    def _proposal(
+        self, whole: int, partner: int | None, holders: dict[int, int], *, split: bool
+    ) -> tuple[float, tuple[int, ...]] | None:
+        """The best run of consecutive items on the other side that `whole` (old for a split,
+        new for a merge) became or came from, with its similarity; None if no run beats
+        `whole`'s one-to-one `partner` clearly. Each member must owe most of its words to
+        `whole`, and be free, or held by `whole` or by a partner less similar to it."""
+        items, others = (self.old, self.new) if split else (self.new, self.old)
+        if not items[whole].words or (partner is not None and (whole if split else partner) in self.identical):
+            return None
 
-    @staticmethod
-    def _may_take(whole: int, part: int, holder: int | None, sim) -> bool:
-        """A part may join a group if it is free, held by the whole, or held by a weaker partner."""
-        if holder is None or holder == whole:
-            return True
-        return sim(holder, part) < sim(whole, part)
+        def pair(part: int) -> tuple[int, int]:
+            return (whole, part) if split else (part, whole)
+
+        nearby = set((self.candidates_of_old if split else self.candidates_of_new).get(whole, ()))
+        if partner is not None:
+            nearby.update(range(partner - _NEIGHBOURHOOD, partner + _NEIGHBOURHOOD + 1))
+        parts = []
+        for part in sorted(nearby):
+            if not 0 <= part < len(others) or not others[part].words:
+                continue
+            if self.common(*pair(part)) / len(others[part].words) < _PART_CONTAINMENT:
+                continue
+            holder = holders.get(part)
+            if holder is not None and holder != whole:
+                held = (holder, part) if split else (part, holder)
+                if self.sim(*held) >= self.sim(*pair(part)):
+                    continue
+            parts.append(part)
+
+        def together(run: tuple[int, ...]) -> float:
+            joined = "".join(others[part].words for part in run)
+            return similarity(items[whole].words, joined) if split else similarity(joined, items[whole].words)
+
+        best = self._best_run(parts, together)
+        current = self.sim(*pair(partner)) if partner is not None else 0.0
+        if best and best[0] >= self.settings.group_accept and best[0] >= current + _GROUP_MARGIN:
+            return best
+        return None
 
     @staticmethod
     def _best_run(parts: list[int], score_of) -> tuple[float, tuple[int, ...]] | None:

@@ -27,12 +27,14 @@ class Side:
         for unit in self.units:
             if unit.parent is not None and unit.parent not in self.by_key:
                 raise ValueError(f"{name}: the parent {unit.parent} of {unit.key} is not among the provisions")
-        self.position = {unit.key: index for index, unit in enumerate(self.units)}
-        self.children: dict[int, list[int]] = {unit.key: [] for unit in self.units}
         for unit in self.units:
-            if unit.parent is not None:
-                self.children[unit.parent].append(unit.key)
-
+            ancestor, steps = unit.parent, 0
+            while ancestor is not None:
+                steps += 1
+                if steps > len(self.units):
+                    raise ValueError(f"{name}: the parents of {unit.key} form a cycle")
+                ancestor = self.by_key[ancestor].parent
+        self.position = {unit.key: index for index, unit in enumerate(self.units)}
         self.level: dict[int, str] = {}
         self.anchor: dict[int, int] = {}  # paragraph level: the article-level provision it belongs to
         for unit in self.units:

@@ -179,3 +179,9 @@ def test_only_commission_members_reply_officially(aigerim, make_participant, dra
     MembershipFactory(consultation=demo, user=member, role="chair")
     reply = submit(member, draft_provision, parent_id=comment.pk, official=True, stance="question")
     assert reply.is_official
+
+
+def test_a_submission_runs_a_fixed_small_number_of_queries(aigerim, draft_provision, django_assert_max_num_queries):
+    submit(aigerim, draft_provision)  # the first one also creates the consultation's receipt chain
+    with django_assert_max_num_queries(10):
+        submit(aigerim, draft_provision)

@@ -386,10 +386,17 @@ def test_progress_is_reported_from_zero_to_one():
     assert seen == sorted(seen)
 
 
-def test_a_key_given_twice_is_refused():
-    unit = AlignUnit(key=1, parent=None, kind="article", number="1", path="1", heading="", text="Text.")
-    with pytest.raises(ValueError, match="given twice"):
-        align([unit, unit], [unit])
+@pytest.mark.parametrize(
+    "units, message",
+    [
+        ([AlignUnit(1, None, "article", "1", "1", "", "A."), AlignUnit(1, None, "article", "2", "2", "", "B.")], "given twice"),
+        ([AlignUnit(1, 5, "article", "1", "1", "", "A.")], "not among the provisions"),
+        ([AlignUnit(1, 2, "paragraph", "1", "1", "", "A."), AlignUnit(2, 1, "paragraph", "2", "2", "", "B.")], "cycle"),
+    ],
+)
+def test_malformed_provisions_are_refused(units, message):
+    with pytest.raises(ValueError, match=message):
+        align(units, [])
 
 
 def test_empty_versions():

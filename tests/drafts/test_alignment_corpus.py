@@ -5,6 +5,7 @@ mapping between consecutive versions. Run with -s to see the precision/recall ta
 from __future__ import annotations
 
 import importlib.util
+import re
 
 import pytest
 
@@ -16,6 +17,7 @@ from tests.drafts.corpus.helpers import (
     corpus_units,
     precision_recall,
     truth_mapping,
+    units_from_text,
 )
 
 PAIRS = [("v1", "v2"), ("v2", "v3")]
@@ -71,3 +73,26 @@ def test_the_corpus_files_are_what_the_script_writes():
     spec.loader.exec_module(module)
     for name, draft in zip(("v1", "v2", "v3"), module.build()):
         assert (CORPUS_DIR / f"constitution_{name}.md").read_text(encoding="utf-8") == draft.markdown()
+
+
+DEMO_DIR = CORPUS_DIR.parents[2] / "consult" / "demo"
+_DEMO_LINE = re.compile(r"^(?:v0 Articles? (?P<old>[\d\-, ]+) )?-> (?:v1 Articles? (?P<new>[\d, ]+))?: (?P<kind>\w+)")
+
+
+def test_the_demo_constitution_against_its_written_ground_truth():
+    """An independent check: the demo's v0 -> v1 mapping, written by hand in consult/demo/CHANGES.md."""
+    changes = DEMO_DIR / "CHANGES.md"
+    if not changes.is_file():
+        pytest.skip(f"{changes} not found")
+    expected = set()
+    for line in changes.read_text(encoding="utf-8").splitlines():
+        found = _DEMO_LINE.match(line.strip())
+        if found:
+            numbers = [tuple(n.strip() for n in (found.group(side) or "").split(",") if n.strip()) for side in ("old", "new")]
+            expected.add((found.group("kind"), *numbers))
+    assert len(expected) >= 40
+    old = units_from_text((DEMO_DIR / "constitution_v0.en.md").read_text(encoding="utf-8"))
+    new = units_from_text((DEMO_DIR / "constitution_v1.en.md").read_text(encoding="utf-8"))
+    found = article_mapping(align(old, new), old, new)
+    table = precision_recall(found, expected)
+    assert all(p >= MINIMUM and r >= MINIMUM for _, _, _, p, r in table.values()), (expected - found, found - expected)
