@@ -138,7 +138,7 @@ def _provisions_write(*, version: DraftVersion, plan: ImportPlan) -> None:
         for planned, provision in zip(plan.provisions, provisions, strict=True)
         if planned.parent is not None
     ]
-    _provision_parents_set(parent_links)
+    _provisions_column_set("parent_id", parent_links)
     ProvisionText.objects.bulk_create(
         [
             ProvisionText(provision=provision, language=language, heading=text.heading, text=text.text)
@@ -149,19 +149,23 @@ def _provisions_write(*, version: DraftVersion, plan: ImportPlan) -> None:
     )
 
 
-def _provision_parents_set(links: list[tuple[int, int]]) -> None:
-    """Set parent ids in one UPDATE … FROM (VALUES …) per batch: bulk_update's CASE is quadratic-ish and slow."""
+def _provisions_column_set(column: str, pairs: list[tuple[int, int]]) -> None:
+    """Set one foreign-key column of many provisions with one UPDATE … FROM (VALUES …) per batch.
+
+    bulk_update builds a CASE per row, which made importing a constitution take seconds.
+    """
+    assert column in ("parent_id", "lineage_id")
     table = connection.ops.quote_name(Provision._meta.db_table)
-    for start in range(0, len(links), _BATCH):
-        batch = links[start : start + _BATCH]
+    for start in range(0, len(pairs), _BATCH):
+        batch = pairs[start : start + _BATCH]
         values = ", ".join(["(%s, %s)"] * len(batch))
-        sql = (
-            f"UPDATE {table} SET parent_id = links.parent "
-            f"FROM (SELECT column1 AS child, column2 AS parent FROM (VALUES {values}) AS v) AS links "
-            f"WHERE {table}.id = links.child"
-        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [value for link in batch for value in link])
+            cursor.execute(
+                f"UPDATE {table} SET {column} = pairs.value "
+                f"FROM (SELECT column1 AS provision, column2 AS value FROM (VALUES {values}) AS v) AS pairs "
+                f"WHERE {table}.id = pairs.provision",
+                [item for pair in batch for item in pair],
+            )
 
 
 def provision_text_update(*, provision: Provision, language: str, heading: str, text: str) -> Provision:
@@ -375,22 +379,8 @@ def _lineages_inherit(version: DraftVersion) -> None:
             inherit[news[0]] = old_lineage[olds[0]]
     imported = dict(version.provisions.values_list("id", "lineage_id"))
     updates = [(provision_id, lineage_id) for provision_id, lineage_id in inherit.items() if imported.get(provision_id) != lineage_id]
-    _provision_lineages_set(updates)
+    _provisions_column_set("lineage_id", updates)
     Lineage.objects.filter(pk__in=[imported[pid] for pid, _l in updates], provisions__isnull=True).delete()
-
-
-def _provision_lineages_set(links: list[tuple[int, int]]) -> None:
-    table = connection.ops.quote_name(Provision._meta.db_table)
-    for start in range(0, len(links), _BATCH):
-        batch = links[start : start + _BATCH]
-        values = ", ".join(["(%s, %s)"] * len(batch))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET lineage_id = links.lineage "
-                f"FROM (SELECT column1 AS provision, column2 AS lineage FROM (VALUES {values}) AS v) AS links "
-                f"WHERE {table}.id = links.provision",
-                [value for link in batch for value in link],
-            )
 
 
 def alignment_change_correct(
