@@ -14,7 +14,10 @@ Order of work:
    otherwise modified.
 4. Paragraphs and sub-paragraphs inside each aligned article, or group of articles, with
    the same procedure; what is left over anywhere is then matched across the whole
-   document when nearly identical (a paragraph moved to another article: "moved").
+   document when nearly identical. Kinds as for articles, the parent standing for the
+   section: a paragraph that went into another article, or a sub-paragraph that went
+   under another paragraph, is "moved". An article's own text (an article without
+   numbered paragraphs) is compared at article level only.
 5. Everything else is added or removed: every provision appears in exactly one match.
 """
 from __future__ import annotations
@@ -45,13 +48,13 @@ def align(
     Each sequence is one version's provisions in reading order. Every key of both appears
     in exactly one Match; a removed provision is placed where it stood (after the new
     counterpart of the provision that preceded it). `progress`, if given, is called with a
-    share of the work done, from 0.0 to 1.0. Raises ValueError for a key given twice or a
-    parent that is not among the provisions.
+    share of the work done, from 0.0 to 1.0. Raises ValueError for a key given twice, a
+    parent that is not among the provisions, or parents that form a cycle.
     """
     notify = progress or _ignore
     notify(0.0)
     old_side, new_side = Side(old, name="old version"), Side(new, name="new version")
-    words = _Words(old_side, new_side)
+    words = _Words()
 
     article_links = _align_article_level(old_side, new_side, old_side.preambles, new_side.preambles, PREAMBLES, words)
     notify(0.05)
@@ -75,7 +78,7 @@ class _Words:
     """Each provision's words, encoded once (see text.Vocabulary); an article's are its own
     followed by those of everything inside it."""
 
-    def __init__(self, old: Side, new: Side):
+    def __init__(self) -> None:
         self.vocabulary = Vocabulary()
         self.cache: dict[tuple[int, int], str] = {}
 

@@ -5,7 +5,12 @@ with articles of the other (Dice: twice the aligned articles over the articles o
 and partly the similarity of the headings, so that a renamed section that kept its
 articles, and an emptied section that kept its name, are both found. Container kinds
 may differ (a chapter that became a section) at a cost. The similarity reported for a
-container is that of its heading (and own text, if any), character by character.
+container is that of its heading (and own text, if any), character by character; for a
+split or merged group, the share of the group's articles that went where the group says.
+
+A container is "moved" when its parent container is not what its old parent became, or
+when it left the order of its aligned siblings (of those out of order, the ones holding
+fewer articles are said to have moved).
 """
 from __future__ import annotations
 
@@ -117,39 +122,41 @@ def _exchange(match: dict[int, int], scores: dict[tuple[int, int], float]) -> di
 
 
 def _groups(old: Side, new: Side, match: dict[int, int], votes, old_size, new_size) -> list[Link]:
-    """Split: an unmatched new container next to the one its articles' old container became."""
+    """Split: an unmatched new container right next to what the old container that gave it
+    most of its articles became (and merged, the other way round)."""
     links = []
     owner = {d: c for c, d in match.items()}
-    for side, other, sizes, matched, counterpart, flip in (
+    taken_old: set[int] = set()
+    taken_new: set[int] = set()
+    for side, other, sizes, matched, counterpart, merging in (
         (new, old, new_size, owner, match, False),
         (old, new, old_size, match, owner, True),
     ):
+        def voted(key: int, other_key: int, merging: bool = merging) -> float:
+            return votes.get((key, other_key) if merging else (other_key, key), 0.0)
+
         groups: dict[int, list[int]] = {}
         for key in side.containers:
             if key in matched or not sizes[key]:
                 continue
-            best = max(
-                (other_key for other_key in other.containers if other.by_key[other_key].kind == side.by_key[key].kind),
-                key=lambda other_key: votes.get((key, other_key) if flip else (other_key, key), 0.0),
-                default=None,
-            )
-            if best is None or best not in counterpart:
+            kind = side.by_key[key].kind
+            best = max((k for k in other.containers if other.by_key[k].kind == kind), key=lambda k: voted(key, k), default=None)
+            if best is None or best not in counterpart or voted(key, best) < _GROUP_SHARE * sizes[key]:
                 continue
-            share = votes.get((key, best) if flip else (best, key), 0.0) / sizes[key]
             members = groups.setdefault(best, [counterpart[best]])
-            siblings = [k for k in side.containers if side.by_key[k].kind == side.by_key[key].kind]
-            place = siblings.index(key)
-            adjacent = any(abs(siblings.index(m) - place) == 1 for m in members)
-            if share >= _GROUP_SHARE and adjacent and side.container_of(key) == side.container_of(members[0]):
+            siblings = [k for k in side.containers if side.by_key[k].kind == kind]
+            adjacent = any(abs(siblings.index(member) - siblings.index(key)) == 1 for member in members)
+            if adjacent and side.container_of(key) == side.container_of(members[0]):
                 members.append(key)
         for whole, members in groups.items():
-            if len(members) < 2:
+            olds, news = (members, [whole]) if merging else ([whole], members)
+            if len(members) < 2 or taken_old.intersection(olds) or taken_new.intersection(news):
                 continue
+            taken_old.update(olds)
+            taken_new.update(news)
             members = tuple(sorted(members, key=side.position.__getitem__))
-            share = sum(votes.get((m, whole) if flip else (whole, m), 0.0) for m in members) / max(
-                1, sum(sizes[m] for m in members)
-            )
-            if flip:
+            share = sum(voted(member, whole) for member in members) / max(1, sum(sizes[m] for m in members))
+            if merging:
                 links.append(Link(CONTAINER, members, (whole,), round(share, 4), kind="merged"))
             else:
                 links.append(Link(CONTAINER, (whole,), members, round(share, 4), kind="split"))

@@ -738,13 +738,29 @@ def build() -> tuple[Draft, Draft, Draft]:
     return v1, v2, v3
 
 
+def _readable_json(data: dict) -> str:
+    """JSON with one section or article per line, for reading and reviewing diffs."""
+    lines = ["{"]
+    for position, (name, value) in enumerate(data.items()):
+        comma = "," if position < len(data) - 1 else ""
+        if isinstance(value, list):
+            lines.append(f'  "{name}": [')
+            lines += [f"    {json.dumps(item, ensure_ascii=False)}{',' if k < len(value) - 1 else ''}"
+                      for k, item in enumerate(value)]
+            lines.append(f"  ]{comma}")
+        else:
+            lines.append(f'  "{name}": {json.dumps(value, ensure_ascii=False)}{comma}')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     v1, v2, v3 = build()
     for name, draft in (("v1", v1), ("v2", v2), ("v3", v3)):
         (HERE / f"constitution_{name}.md").write_text(draft.markdown(), encoding="utf-8")
     for (label, old, new) in (("v1_v2", v1, v2), ("v2_v3", v2, v3)):
         data = truth(old, new, label.replace("_", "->"))
-        (HERE / f"truth_{label}.json").write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        (HERE / f"truth_{label}.json").write_text(_readable_json(data), encoding="utf-8")
         print(label, data["counts"])
 
 
