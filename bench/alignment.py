@@ -4,7 +4,7 @@ Pure Python, no database: the aligner (drafts.alignment.align) and the word diff
 run on two generated versions of a document whose second version renumbers, moves, splits,
 merges, adds, removes and rewords articles. The baseline is one difflib.SequenceMatcher pass
 over the same texts, article against article in order (what a naive tool would do). Time is
-wall-clock on one core; peak memory comes from tracemalloc. The issue's target: 2,000
+wall-clock on one core (a plain run); peak memory comes from a second run under tracemalloc. The issue's target: 2,000
 articles align in under 30 seconds.
 """
 from __future__ import annotations
@@ -95,10 +95,12 @@ def _article_texts(units: list[AlignUnit]) -> list[str]:
 
 
 def measure(function) -> tuple[float, float, object]:
-    tracemalloc.start()
+    """Wall time of one plain run, then peak memory of a second run under tracemalloc (which slows it)."""
     started = time.perf_counter()
     result = function()
     seconds = time.perf_counter() - started
+    tracemalloc.start()
+    function()
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     return seconds, peak, result
@@ -149,7 +151,7 @@ def main(argv: list[str]) -> int:
         )
         if size >= 2000:
             met = our_seconds < TARGET_SECONDS_2000
-            print(f"target: 2,000 articles under {TARGET_SECONDS_2000:.0f} s (tracemalloc on): {'met' if met else 'NOT met'} ({our_seconds:.1f} s)")
+            print(f"target: 2,000 articles under {TARGET_SECONDS_2000:.0f} s on one core: {'met' if met else 'NOT met'} ({our_seconds:.1f} s)")
     print("Ratios are ours / difflib in the same run; difflib only compares article i with article i (no alignment).")
     return 0
 
