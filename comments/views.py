@@ -298,6 +298,7 @@ def comparison_view(request, slug, document_slug, old_number, new_number):
             "kinds": ProvisionChange.Kind.choices,
             "levels": ProvisionChange.Level.choices,
             "sections": draft_selectors.version_sections(version=new_version),
+            "by_section": draft_selectors.comparison_by_section(alignment=alignment),
         }
     )
     return render(request, "comments/comparison.html", context)

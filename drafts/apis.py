@@ -139,7 +139,11 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
             changes = changes.filter(kind=request.query_params["kind"])
         if request.query_params.get("level"):
             changes = changes.filter(level=request.query_params["level"])
-        return Response({**head, "figures": alignment.figures, "changes": [_change_payload(c) for c in changes]})
+        sections = [
+            {"path": s.path, "heading": s.heading, "side": s.side, "counts": s.counts}
+            for s in selectors.comparison_by_section(alignment=alignment)
+        ]
+        return Response({**head, "figures": alignment.figures, "sections": sections, "changes": [_change_payload(c) for c in changes]})
 
     @extend_schema(
         request={"multipart/form-data": VersionImportSerializer},

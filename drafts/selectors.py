@@ -291,3 +291,40 @@ def alignment_review_groups(*, alignment) -> list[tuple[str, list]]:
         groups[change.kind].append(change)
     labels = dict(ProvisionChange.Kind.choices)
     return [(labels[kind], items) for kind, items in groups.items() if items]
+
+
+@dataclass
+class SectionChanges:
+    """Article-level changes counted for one top-level section (of the new version; of the old one for removals)."""
+
+    path: str
+    heading: str
+    side: str  # "new" or "old"
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def changed_share(self) -> float:
+        return 1 - self.counts.get("unchanged", 0) / self.total if self.total else 0.0
+
+
+def comparison_by_section(*, alignment) -> list[SectionChanges]:
+    """How each section fared: article-level changes by kind, per top-level section. Three queries."""
+    language = alignment.new_version.document.authoritative_language
+    tops = {}
+    for version, side in ((alignment.new_version, "new"), (alignment.old_version, "old")):
+        roots = version.provisions.filter(parent__isnull=True).exclude(kind="preamble")
+        headings = dict(ProvisionText.objects.filter(provision__in=roots, language=language).values_list("provision__path", "heading"))
+        for path in roots.values_list("path", flat=True):
+            tops[(side, path)] = SectionChanges(path=path, heading=headings.get(path, ""), side=side, counts={})
+    for change in alignment.changes.filter(level="article").prefetch_related("old_provisions", "new_provisions"):
+        provisions, side = (list(change.new_provisions.all()), "new") if change.kind != "removed" else (list(change.old_provisions.all()), "old")
+        if not provisions:
+            continue
+        section = tops.get((side, provisions[0].path.split("/")[0]))
+        if section is not None:
+            section.counts[change.kind] = section.counts.get(change.kind, 0) + 1
+    return [s for s in tops.values() if s.total]
