@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from config.errors import ApplicationError, InvalidState
 from drafts.import_plan import DraftSource, ImportPlan, PlannedText, import_plan_build, provision_content_hash, version_content_hash
-from drafts.alignment import AlignUnit, align, comparison_figures
+from drafts.alignment import AlignUnit, align, comparison_figures, matches_by_lineage
 from drafts.models import LANGUAGE_CHOICES, Alignment, AlignmentCorrection, Document, DraftVersion, Lineage, Provision, ProvisionChange, ProvisionText
 from drafts.parser import DraftParseError, parse_upload
 
@@ -288,7 +288,13 @@ def alignment_run(*, alignment_id: int, force: bool = False) -> Alignment | None
     try:
         old_units = alignment_units(version=alignment.old_version)
         new_units = alignment_units(version=alignment.new_version)
-        matches = align(old_units, new_units, progress=_progress_writer(alignment.pk))
+        if _versions_between(alignment):
+            # Not neighbours: follow the lineages the published alignments in between established.
+            old_lineage = dict(alignment.old_version.provisions.values_list("id", "lineage_id"))
+            new_lineage = dict(alignment.new_version.provisions.values_list("id", "lineage_id"))
+            matches = matches_by_lineage(old_units, new_units, old_lineage, new_lineage)
+        else:
+            matches = align(old_units, new_units, progress=_progress_writer(alignment.pk))
         figures = comparison_figures(old_units, new_units, matches)
         with transaction.atomic():
             _changes_write(alignment, matches)
@@ -300,6 +306,15 @@ def alignment_run(*, alignment_id: int, force: bool = False) -> Alignment | None
         raise
     alignment.refresh_from_db()
     return alignment
+
+
+def _versions_between(alignment: Alignment) -> bool:
+    return DraftVersion.objects.filter(
+        document_id=alignment.old_version.document_id,
+        number__gt=alignment.old_version.number,
+        number__lt=alignment.new_version.number,
+        status__in=(DraftVersion.Status.PUBLISHED, DraftVersion.Status.SUPERSEDED),
+    ).exists()
 
 
 def alignment_units(*, version: DraftVersion) -> list[AlignUnit]:

@@ -7,6 +7,7 @@ up per level and in words, with the definitions of its figures. The word-level d
 aligned pair is in `drafts.diff`.
 """
 from .align import align
+from .lineage import matches_by_lineage
 from .model import CHANGE_KINDS, LEVELS, AlignUnit, Match
 from .statistics import ComparisonFigures, LevelFigures, comparison_figures
 
@@ -19,4 +20,5 @@ __all__ = [
     "Match",
     "align",
     "comparison_figures",
+    "matches_by_lineage",
 ]

@@ -160,3 +160,24 @@ def test_admin_reviews_and_corrects_the_alignment(admin_client, document, make_v
     added = _change(alignment, "article", new_number="4")
     admin_client.post(f"/admin/drafts/draftversion/{second.pk}/alignment/", {"change": added.pk, "kind": "modified", "old_paths": "II/4", "new_paths": "II/4"})
     assert ProvisionChange.objects.get(pk=added.pk).kind == "modified"
+
+
+def test_non_neighbour_versions_are_compared_by_following_lineages(demo, make_version):
+    from tests.comments.test_carried_forward import draft_2_text
+
+    make_version(demo.documents.get(slug="constitution"), texts={"en": draft_2_text()})
+    first = APIClient().get("/api/v1/documents/constitution/comparison/", {"old": 0, "new": 2})
+    assert first.status_code == 202 and first.json()["status"] == "pending"  # queued for the worker
+    services.alignment_run(alignment_id=Alignment.objects.get(old_version__number=0, new_version__number=2).pk)
+    api = APIClient().get("/api/v1/documents/constitution/comparison/", {"old": 0, "new": 2}).json()
+    assert api["status"] == "done"
+    articles = [c for c in api["changes"] if c["level"] == "article"]
+    by_new = {tuple(p["number"] for p in c["new"]): c for c in articles}
+    assert by_new[("10",)]["kind"] == "moved" and [p["number"] for p in by_new[("10",)]["old"]] == ["9"]
+    assert by_new[("12",)]["kind"] == "renumbered" and [p["number"] for p in by_new[("12",)]["old"]] == ["11"]
+    assert by_new[("25",)]["kind"] == "modified"  # v0's restriction clause, through v1's, to v2's ICCPR grounds
+    removed = sorted(p["number"] for c in articles if c["kind"] == "removed" for p in c["old"])
+    assert {"28", "30"} <= set(removed)
+    assert not any(c["kind"] in {"split", "merged"} for c in articles)  # lineages carry the continuing part only
+    page = APIClient().get("/api/v1/documents/constitution/comparison/", {"old": 1, "new": 2}).json()
+    assert page["status"] == "done" and page["figures"]["old_words_changed_share"] < api["figures"]["old_words_changed_share"]
