@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_ratelimit.core import get_usage
 
 from config.errors import ApplicationError
@@ -34,7 +34,11 @@ def rate_limit_hit(*, action: str, user_id: int | None, ip: str | None) -> None:
         usage = get_usage(None, group=f"{action}:{kind}", key=lambda _group, _request, v=value: v, rate=rate, increment=True)
         if usage and usage["should_limit"]:
             raise RateLimited(
-                _("Too many attempts; try again in %(seconds)d seconds.") % {"seconds": max(1, usage["time_left"])},
+                ngettext(
+                    "Too many attempts; try again in %(seconds)d second.",
+                    "Too many attempts; try again in %(seconds)d seconds.",
+                    max(1, usage["time_left"]),
+                ) % {"seconds": max(1, usage["time_left"])},
                 retry_after=usage["time_left"],
             )
 
