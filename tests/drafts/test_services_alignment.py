@@ -181,3 +181,13 @@ def test_non_neighbour_versions_are_compared_by_following_lineages(demo, make_ve
     assert not any(c["kind"] in {"split", "merged"} for c in articles)  # lineages carry the continuing part only
     page = APIClient().get("/api/v1/documents/constitution/comparison/", {"old": 1, "new": 2}).json()
     assert page["status"] == "done" and page["figures"]["old_words_changed_share"] < api["figures"]["old_words_changed_share"]
+
+
+def test_admin_sees_the_progress_of_a_running_alignment(admin_client, document, make_version):
+    make_version(document, texts={"en": V1})
+    second = make_version(document, texts={"en": V2}, publish=False)
+    Alignment.objects.filter(new_version=second).update(status="running", progress=0.4)
+    page = admin_client.get(f"/admin/drafts/draftversion/{second.pk}/alignment/").content.decode()
+    assert 'http-equiv="refresh"' in page and '<progress max="100" value="40">' in page
+    comparison = APIClient().get  # the public comparison of an unpublished version does not exist
+    assert comparison("/api/v1/documents/testland/comparison/", {"old": 1, "new": 2}).status_code == 404
