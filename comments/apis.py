@@ -16,7 +16,6 @@ from rest_framework.response import Response
 from comments import selectors, services
 from comments.models import Comment, Receipt
 from comments.ratelimits import client_ip
-from config.errors import PermissionDenied
 from consult import selectors as consult_selectors
 from consult.models import Participant
 
@@ -232,10 +231,7 @@ class ModerationQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         consultation = consult_selectors.consultation_get(slug=self.request.query_params.get("consultation", ""))
-        user = self.request.user
-        if not (user.is_authenticated and user.is_staff) and consult_selectors.commission_role(user=user, consultation=consultation) is None:
-            raise PermissionDenied("Only the commission of this consultation sees its moderation queue.", code="not_commission")
-        return selectors.moderation_queue(consultation=consultation)
+        return selectors.moderation_queue(consultation=consultation, user=self.request.user)
 
 
 class ReceiptSerializer(serializers.ModelSerializer):

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from comments import receipts
 from comments.models import Comment, OutboxEmail, Receipt, Report
-from config.errors import NotFound
+from config.errors import NotFound, PermissionDenied
 from consult.models import Consultation
+from consult.selectors import can_moderate
 from drafts.models import DraftVersion, Provision
 
 ORDERINGS = {
@@ -171,8 +173,10 @@ def comment_get(*, comment_id: int) -> Comment:
     return comment
 
 
-def moderation_queue(*, consultation: Consultation) -> QuerySet[Comment]:
-    """Comments with open reports, most reported first, with their open reports."""
+def moderation_queue(*, consultation: Consultation, user) -> QuerySet[Comment]:
+    """Comments with open reports, most reported first, with their open reports: for the commission only."""
+    if not can_moderate(user=user, consultation=consultation):
+        raise PermissionDenied(_("Only the commission of this consultation sees its moderation queue."), code="not_commission")
     return (
         Comment.objects.filter(consultation=consultation, reports__status=Report.Status.OPEN)
         .annotate(open_reports=Count("reports", filter=Q(reports__status=Report.Status.OPEN)))

@@ -443,9 +443,7 @@ def comment_reports_dismiss(*, comment_id: int, moderator: AbstractBaseUser) -> 
 
 
 def _check_moderator(comment: Comment, user) -> None:
-    if user.is_authenticated and user.is_staff:
-        return
-    if consult_selectors.commission_role(user=user, consultation=comment.consultation) is None:
+    if not consult_selectors.can_moderate(user=user, consultation=comment.consultation):
         raise PermissionDenied(_("Only the commission of this consultation can moderate its comments."), code="not_commission")
 
 

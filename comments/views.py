@@ -193,12 +193,10 @@ def comment_edit_view(request, comment_id):
 
 
 def moderation_queue_view(request, slug):
-    consultation = consult_selectors.consultation_get(slug=slug)
-    if not (request.user.is_authenticated and request.user.is_staff) and consult_selectors.commission_role(user=request.user, consultation=consultation) is None:
-        raise PermissionDenied(_("Only the commission of this consultation sees its moderation queue."), code="not_commission")
     from django.core.paginator import Paginator
 
-    page = Paginator(selectors.moderation_queue(consultation=consultation), 25).get_page(request.GET.get("page"))
+    consultation = consult_selectors.consultation_get(slug=slug)
+    page = Paginator(selectors.moderation_queue(consultation=consultation, user=request.user), 25).get_page(request.GET.get("page"))
     return render(request, "comments/moderation_queue.html", {"consultation": consultation, "page": page})
 
 

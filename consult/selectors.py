@@ -63,6 +63,13 @@ def phase_open_for_version(*, version: DraftVersion) -> Phase | None:
     )
 
 
+def can_moderate(*, user: AbstractBaseUser | AnonymousUser, consultation: Consultation) -> bool:
+    """Staff, or a member of this consultation's commission."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or commission_role(user=user, consultation=consultation) is not None
+
+
 def commission_role(*, user: AbstractBaseUser | AnonymousUser, consultation: Consultation) -> str | None:
     """The user's role in the consultation's commission, or None."""
     if not user.is_authenticated:

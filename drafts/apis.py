@@ -134,11 +134,9 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         head = {"old": old.number, "new": new.number, "status": alignment.status, "progress": alignment.progress}
         if alignment.status != alignment.Status.DONE:
             return Response(head, status=status.HTTP_202_ACCEPTED)
-        changes = alignment.changes.prefetch_related("old_provisions", "new_provisions").order_by("order")
-        if request.query_params.get("kind"):
-            changes = changes.filter(kind=request.query_params["kind"])
-        if request.query_params.get("level"):
-            changes = changes.filter(level=request.query_params["level"])
+        changes = selectors.comparison_changes(
+            alignment=alignment, kind=request.query_params.get("kind") or None, level=request.query_params.get("level") or None
+        )
         sections = [
             {"path": s.path, "heading": s.heading, "side": s.side, "counts": s.counts}
             for s in selectors.comparison_by_section(alignment=alignment)

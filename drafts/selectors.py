@@ -220,9 +220,11 @@ def alignment_get(*, old_version: DraftVersion, new_version: DraftVersion):
     return Alignment.objects.filter(old_version=old_version, new_version=new_version).first()
 
 
-def comparison_changes(*, alignment, kind: str | None = None, level: str = "article", section: str | None = None) -> QuerySet:
-    """The changes of an alignment at one level, in reading order, optionally of one kind or one section (path prefix)."""
-    changes = alignment.changes.filter(level=level).prefetch_related("old_provisions", "new_provisions")
+def comparison_changes(*, alignment, kind: str | None = None, level: str | None = "article", section: str | None = None) -> QuerySet:
+    """The changes of an alignment in reading order, optionally of one level (None: all), kind or section (path prefix)."""
+    changes = alignment.changes.prefetch_related("old_provisions", "new_provisions")
+    if level:
+        changes = changes.filter(level=level)
     if kind:
         changes = changes.filter(kind=kind)
     if section:

@@ -1,6 +1,4 @@
 """The public pages on the demo: they render, link provision by provision, switch language and version."""
-import re
-
 import pytest
 
 
@@ -22,8 +20,8 @@ def test_reader_shows_the_tree_with_permalinks_and_switchers(client, demo):
 
 def test_reader_in_russian_falls_back_where_untranslated(client, demo):
     page = client.get(READER, {"lang": "ru"}).content.decode()
-    assert "Статья 1" in page or "Раздел I" in page or re.search("[А-Яа-я]{5,}", page)
-    assert "not translated" in page
+    assert "Республика Тарвания является демократическим" in page  # the Russian text of Article 1
+    assert "not translated" in page  # Section III onward falls back to the authoritative English
 
 
 def test_provision_page_with_parallel_texts_and_neighbours(client, demo):
