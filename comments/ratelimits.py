@@ -1,18 +1,32 @@
-"""Abuse limits on commenting, reporting and endorsing, per account and per IP address (django-ratelimit).
+"""Abuse limits on commenting, reporting and endorsing, per account and per IP address.
 
-The IP address is used only as a cache key for the current window; it is never stored with
-anything. When the cache (Redis) is down, limits fail open: a comment is never refused
-because Redis is unavailable.
+Fixed windows counted in the cache: a window of `period` seconds starts at each multiple of the
+period, and a key counts the attempts inside it. With Redis (production, tests) both counters of a
+call are counted in one round trip (a pipeline), because commenting is the hottest write; other
+caches (the development server's local memory) use Django's cache API.
+
+The IP address is used only, hashed, as a cache key for the current window; it is never stored with
+anything. When the cache is down, limits fail open: a comment is never refused because Redis is
+unavailable.
 """
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
+import time
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import ngettext
-from django_ratelimit.core import get_usage
 
 from config.errors import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+RATE_PATTERN = re.compile(r"^(\d+)/(\d*)([smhd])$")
 
 
 class RateLimited(ApplicationError):
@@ -24,23 +38,84 @@ class RateLimited(ApplicationError):
         self.retry_after = max(1, retry_after)
 
 
+@dataclass(frozen=True)
+class Limit:
+    key: str  # the cache key of the current window
+    allowed: int
+    period: int  # seconds
+    seconds_left: int  # until the window ends
+
+
+def rate_parse(rate: str) -> tuple[int, int]:
+    """"30/h" -> (30, 3600); "5/10m" -> (5, 600)."""
+    match = RATE_PATTERN.match(rate.strip())
+    if match is None:
+        raise ValueError(f"rate {rate!r}: expected COUNT/PERIOD such as 30/h or 5/10m")
+    count, multiple, unit = match.groups()
+    return int(count), int(multiple or 1) * PERIODS[unit]
+
+
 def rate_limit_hit(*, action: str, user_id: int | None, ip: str | None) -> None:
     """Count one `action` for the account and the IP address; raise RateLimited past either limit."""
     rates = settings.COMMENT_RATE_LIMITS[action]
-    keys = [("user", str(user_id), rates["user"])] if user_id else []
+    subjects = [("user", str(user_id), rates["user"])] if user_id else []
     if ip:
-        keys.append(("ip", hashlib.sha256(ip.encode()).hexdigest()[:32], rates["ip"]))
-    for kind, value, rate in keys:
-        usage = get_usage(None, group=f"{action}:{kind}", key=lambda _group, _request, v=value: v, rate=rate, increment=True)
-        if usage and usage["should_limit"]:
+        subjects.append(("ip", hashlib.sha256(ip.encode()).hexdigest()[:32], rates["ip"]))
+    now = _now()
+    limits = [_limit(f"{action}:{kind}:{value}", rate, now) for kind, value, rate in subjects]
+    for limit, count in zip(limits, _counts_increment(limits)):
+        if count is not None and count > limit.allowed:
             raise RateLimited(
                 ngettext(
                     "Too many attempts; try again in %(seconds)d second.",
                     "Too many attempts; try again in %(seconds)d seconds.",
-                    max(1, usage["time_left"]),
-                ) % {"seconds": max(1, usage["time_left"])},
-                retry_after=usage["time_left"],
+                    limit.seconds_left,
+                ) % {"seconds": limit.seconds_left},
+                retry_after=limit.seconds_left,
             )
+
+
+def _now() -> int:
+    return int(time.time())
+
+
+def _limit(subject: str, rate: str, now: int) -> Limit:
+    allowed, period = rate_parse(rate)
+    window = now // period
+    return Limit(key=f"rl:{subject}:{period}:{window}", allowed=allowed, period=period, seconds_left=max(1, (window + 1) * period - now))
+
+
+def _counts_increment(limits: list[Limit]) -> list[int | None]:
+    """Add one to each counter; its new value, or None when the cache could not be reached (fail open)."""
+    if not limits:
+        return []
+    try:
+        if hasattr(cache, "client") and hasattr(cache.client, "get_client"):  # django-redis
+            return _counts_increment_redis(limits)
+        return [_count_increment_cache(limit) for limit in limits]
+    except Exception:  # the cache being down must never refuse a comment
+        logger.warning("Rate limits not counted: the cache is unavailable", exc_info=True)
+        return [None] * len(limits)
+
+
+def _counts_increment_redis(limits: list[Limit]) -> list[int]:
+    pipeline = cache.client.get_client(write=True).pipeline(transaction=False)
+    for limit in limits:
+        key = cache.make_key(limit.key)
+        pipeline.set(key, 0, ex=limit.period + 1, nx=True)
+        pipeline.incr(key)
+    results = pipeline.execute()
+    return [int(count) for count in results[1::2]]
+
+
+def _count_increment_cache(limit: Limit) -> int | None:
+    if cache.add(limit.key, 1, timeout=limit.period + 1):
+        return 1
+    try:
+        return cache.incr(limit.key)
+    except ValueError:  # expired between the two calls: this attempt opens a new window
+        cache.add(limit.key, 1, timeout=limit.period + 1)
+        return 1
 
 
 def client_ip(request) -> str | None:
