@@ -1,11 +1,10 @@
 """Production: every secret from the environment, PostgreSQL, Redis as broker and cache."""
 from .base import *  # noqa: F401,F403
-from .base import REDIS_URL, env
+from .base import REDIS_URL, database_from_environment, env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 DEBUG = False
-DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES = {"default": database_from_environment()}
 CACHES = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",

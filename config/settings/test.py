@@ -1,8 +1,9 @@
 """`make test`: the real services (PostgreSQL, Redis, a Celery worker), fast password hashing."""
 from .base import *  # noqa: F401,F403
-from .base import REDIS_URL, env
+from .base import REDIS_URL, database_from_environment, env
 
-DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/consult")}
+DATABASES = {"default": database_from_environment(default="postgres://postgres@127.0.0.1:5432/consult")}
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # threads of the tests (live server, Celery worker) must not keep connections
 CACHES = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
