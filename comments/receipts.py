@@ -1,8 +1,9 @@
 """The receipt hash chain (pure, no Django): canonical content, hashes, and re-walking a chain.
 
 Each receipt's chain_hash = SHA-256(previous_hash | content_hash | sequence), and content_hash =
-SHA-256 of the comment's canonical JSON as submitted. Changing, removing or reordering any
-accepted comment breaks every later link, which anyone can check from the public API.
+SHA-256 of the comment's canonical JSON as submitted (comments.storage.comment_canonical_payload).
+Changing, removing or reordering any accepted comment breaks every later link, which anyone can
+check from the public API.
 """
 from __future__ import annotations
 
@@ -45,7 +46,11 @@ def chain_hash(*, previous_hash: str, content_hash: str, sequence: int) -> str:
 
 def receipt_number(*, prefix: str, sequence: int) -> str:
     """A public tracking number like TARVANIA-2026-0000042 (regulations.gov style)."""
-    return f"{prefix.upper()}-{sequence:07d}"
+    return f"{receipt_number_prefix(prefix)}{sequence:07d}"
+
+
+def receipt_number_prefix(prefix: str) -> str:
+    return f"{prefix.upper()}-"
 
 
 def chain_verify(links: Iterable[ChainLink], *, recomputed_content: dict[int, str] | None = None) -> ChainBreak | None:

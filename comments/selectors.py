@@ -5,16 +5,19 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comments import receipts
+from comments.storage import comment_canonical_payload
 from comments.models import Comment, OutboxEmail, Receipt, Report
 from config.errors import NotFound, PermissionDenied
-from consult.models import Consultation
+from consult.models import Consultation, Participant, Phase
 from consult.selectors import can_moderate
-from drafts.models import DraftVersion, Provision
+from drafts.models import Document, DraftVersion, Provision, ProvisionText
 
 ORDERINGS = {
     "newest": ("-id",),
@@ -194,6 +197,94 @@ def receipt_get(*, number: str) -> Receipt:
     return receipt
 
 
+@dataclass(frozen=True)
+class SubmissionContext:
+    """What accepting a comment on one provision depends on, read in one query.
+
+    The model instances carry only the fields named in SUBMISSION_CONTEXT_SQL; any other field is
+    loaded from the database when first read (Django's deferred fields), so they are safe to pass on.
+    """
+
+    provision: Provision  # with .version and .version.document
+    phase: Phase | None  # the comment phase open now on the provision's version, with .consultation
+    participant: Participant | None  # the author's public profile
+    receipt_email: str | None  # the author's verified address, primary first
+    quoted_text: str | None  # the provision's text in the quote's language, when a quote was given
+
+
+SUBMISSION_CONTEXT_SQL = """
+    SELECT p.id, p.path, p.lineage_id, p.version_id,
+           v.number, v.label, v.status, v.document_id, d.slug, d.title, d.authoritative_language,
+           ph.id, ph.consultation_id, c.slug,
+           pa.id, pa.display_name, pa.submitter_type, pa.organisation_name,
+           (SELECT e.email FROM {email} e WHERE e.user_id = %(user)s AND e.verified
+            ORDER BY e."primary" DESC, e.id LIMIT 1),
+           t.text
+    FROM {provision} p
+    JOIN {version} v ON v.id = p.version_id
+    JOIN {document} d ON d.id = v.document_id
+    LEFT JOIN {phase} ph ON ph.id = (
+        SELECT o.id FROM {phase} o
+        WHERE o.version_id = v.id AND o.kind = %(kind)s AND o.opens_at <= %(now)s AND o.closes_at > %(now)s
+        ORDER BY o.opens_at LIMIT 1)
+    LEFT JOIN {consultation} c ON c.id = ph.consultation_id
+    LEFT JOIN {participant} pa ON pa.user_id = %(user)s
+    LEFT JOIN {text} t ON %(with_quote)s AND t.provision_id = p.id
+        AND t.language = COALESCE(%(quote_language)s, d.authoritative_language)
+    WHERE p.id = %(provision)s
+""".format(
+    email=EmailAddress._meta.db_table, provision=Provision._meta.db_table, version=DraftVersion._meta.db_table,
+    document=Document._meta.db_table, phase=Phase._meta.db_table, consultation=Consultation._meta.db_table,
+    participant=Participant._meta.db_table, text=ProvisionText._meta.db_table,
+)
+
+
+def comment_submission_context(
+    *, provision_id: int, user_id: int | None, quote_language: str | None = None, with_quote: bool = False
+) -> SubmissionContext | None:
+    """The provision (None if there is none), its open comment phase and the author's profile, in one query.
+
+    Submitting is the platform's hottest write; this replaces five ORM queries (provision, phase,
+    participant, verified address, quoted text) with one round trip.
+    """
+    params = {
+        "provision": provision_id, "user": user_id, "kind": Phase.Kind.COMMENT, "with_quote": with_quote,
+        "quote_language": quote_language or None, "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(SUBMISSION_CONTEXT_SQL, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    (provision_id, path, lineage_id, version_id, number, label, status, document_id, document_slug, title, language,
+     phase_id, consultation_id, consultation_slug, participant_id, display_name, submitter_type, organisation_name,
+     receipt_email, quoted_text) = row
+    provision = _loaded(Provision, id=provision_id, path=path, lineage_id=lineage_id, version_id=version_id)
+    provision.version = _loaded(DraftVersion, id=version_id, number=number, label=label, status=status, document_id=document_id)
+    provision.version.document = _loaded(Document, id=document_id, slug=document_slug, title=title, authoritative_language=language)
+    phase = None
+    if phase_id is not None:
+        phase = _loaded(Phase, id=phase_id, consultation_id=consultation_id, version_id=version_id, kind=Phase.Kind.COMMENT)
+        phase.consultation = _loaded(Consultation, id=consultation_id, slug=consultation_slug)
+    participant = None
+    if participant_id is not None:
+        participant = _loaded(
+            Participant, id=participant_id, user_id=user_id, display_name=display_name,
+            submitter_type=submitter_type, organisation_name=organisation_name,
+        )
+    return SubmissionContext(
+        provision=provision, phase=phase, participant=participant, receipt_email=receipt_email, quoted_text=quoted_text
+    )
+
+
+def _loaded(model, **values):
+    """An instance of `model` as if read from the database with just these fields (the rest load on access)."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in values]
+    if len(names) != len(values):
+        raise ValueError(f"{model.__name__} has no field {sorted(set(values) - set(names))}")
+    return model.from_db("default", names, [values[name] for name in names])
+
+
 def receipt_check(*, receipt: Receipt) -> bool:
     """Does this receipt link correctly to the one before it, and does its hash match its content?"""
     previous = (
@@ -213,8 +304,6 @@ def receipt_chain_links(*, consultation: Consultation) -> Iterator[receipts.Chai
 
 def receipt_chain_content(*, consultation: Consultation) -> dict[int, str]:
     """Content hashes recomputed from the stored comments (as submitted, before any edit)."""
-    from comments.services import comment_canonical_payload
-
     recomputed = {}
     comments = (
         Comment.objects.filter(consultation=consultation)
@@ -227,7 +316,7 @@ def receipt_chain_content(*, consultation: Consultation) -> dict[int, str]:
         if receipt is None:
             continue
         original = next(iter(comment.revisions.all()), None)
-        payload = comment_canonical_payload(comment, number=receipt.number, sequence=receipt.sequence, original=original)
+        payload = comment_canonical_payload(comment, original=original)
         recomputed[receipt.sequence] = receipts.content_hash(payload)
     return recomputed
 
@@ -239,8 +328,9 @@ def _link(receipt: Receipt) -> receipts.ChainLink:
     )
 
 
-def outbox_pending(*, older_than: datetime.datetime) -> list[int]:
-    return list(OutboxEmail.objects.filter(sent_at__isnull=True, created_at__lt=older_than, attempts__lt=10).values_list("pk", flat=True)[:500])
+def outbox_pending(*, limit: int = 5000) -> list[int]:
+    """E-mails not sent yet (oldest first), short of those that failed ten times."""
+    return list(OutboxEmail.objects.filter(sent_at__isnull=True, attempts__lt=10).order_by("pk").values_list("pk", flat=True)[:limit])
 
 
 def comment_export_rows(*, consultation: Consultation) -> Iterator[dict]:

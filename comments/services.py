@@ -11,15 +11,15 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comments import receipts
+from comments import selectors, storage
 from comments.models import (
     BODY_MAX_LENGTH,
     Comment,
@@ -27,19 +27,19 @@ from comments.models import (
     Endorsement,
     ModerationEvent,
     OutboxEmail,
-    Receipt,
-    ReceiptChain,
     Report,
 )
 from comments.quotes import quote_locate
 from comments.ratelimits import rate_limit_hit
 from config.errors import ApplicationError, InvalidState, NotFound, PermissionDenied
 from consult import selectors as consult_selectors
-from consult.models import Participant, Phase
-from drafts.models import DraftVersion, Provision, ProvisionText
+from drafts.models import DraftVersion, Provision
 
 logger = logging.getLogger(__name__)
 
+OUTBOX_SWEEP_REQUESTED = "comments:outbox-sweep-requested"
+OUTBOX_SWEEP_DELAY_SECONDS = 1  # e-mails committed meanwhile go out with the same sweep
+OUTBOX_SWEEP_REQUEST_TIMEOUT = 30  # a lost sweep blocks new requests at most this long (beat sweeps every minute)
 REPORT_REASON_MAX_LENGTH = 1000
 MODERATION_REASON_MAX_LENGTH = 500
 
@@ -77,12 +77,18 @@ def comment_submit(
     """
     body, proposed_wording = body.strip(), proposed_wording.strip()
     _check_comment_text(body=body, stance=stance, language=language, proposed_wording=proposed_wording)
-    provision = _provision_for_comment(provision_id)
-    participant, phase = comment_submit_check(author=author, version=provision.version)
+    quoting = bool(quote and quote.exact.strip())
+    context = _check_context(
+        selectors.comment_submission_context(
+            provision_id=provision_id, user_id=author.pk, with_quote=quoting, quote_language=quote.language if quoting else None
+        ),
+        author=author, provision_id=provision_id,
+    )
+    provision, phase, participant = context.provision, context.phase, context.participant
     parent = _check_parent(parent_id, provision) if parent_id else None
     if official and consult_selectors.commission_role(user=author, consultation=phase.consultation) is None:
         raise PermissionDenied(_("Only members of the commission can reply officially."), code="not_commission")
-    span = _check_quote(quote, provision) if quote and quote.exact.strip() else None
+    span = _check_quote(quote, context.quoted_text) if quoting else None
     rate_limit_hit(action="comment", user_id=author.pk, ip=client_ip)
 
     comment = Comment(
@@ -105,26 +111,46 @@ def comment_submit(
         comment.quote_exact, comment.quote_prefix, comment.quote_suffix = span.exact, span.prefix, span.suffix
         comment.quote_start, comment.quote_end = span.start, span.end
         comment.quote_language = quote.language or provision.version.document.authoritative_language
-    with transaction.atomic():
-        comment.save()
-        outbox = OutboxEmail.objects.create(to=participant.receipt_email, comment=comment)
-        _receipt_append(comment, consultation_slug=phase.consultation.slug)  # last: it holds the chain lock
-    outbox_send_on_commit(outbox.pk)
+    storage.comment_store(comment, receipt_email=context.receipt_email, consultation_slug=phase.consultation.slug)
+    outbox_send_soon()
     return comment
 
 
-def comment_submit_check(*, author: AbstractBaseUser | AnonymousUser, version: DraftVersion) -> tuple[Participant, Phase]:
-    """May this user comment on this version now? Raises the reason if not; writes nothing.
+def comment_submit_check(*, author: AbstractBaseUser | AnonymousUser, provision_id: int) -> selectors.SubmissionContext:
+    """May this user comment on this provision now? Raises the reason if not; writes nothing.
 
     Pages call it to decide whether to show the comment form or say why not.
     """
-    participant = _check_participant(author)
+    _check_signed_in(author)  # before any query: most readers are anonymous
+    context = selectors.comment_submission_context(provision_id=provision_id, user_id=author.pk)
+    return _check_context(context, author=author, provision_id=provision_id)
+
+
+def _check_context(
+    context: selectors.SubmissionContext | None, *, author: AbstractBaseUser | AnonymousUser, provision_id: int
+) -> selectors.SubmissionContext:
+    """The provision exists and is published, the author may comment, and its version is open for comment."""
+    if context is None or context.provision.version.status == DraftVersion.Status.PREPARING:
+        raise NotFound(_("There is no published provision %(id)s.") % {"id": provision_id}, code="provision_not_found")
+    _check_signed_in(author)
+    if context.receipt_email is None:
+        raise PermissionDenied(_("Confirm your e-mail address before commenting; we sent you a link."), code="email_unverified")
+    if context.participant is None:
+        raise PermissionDenied(_("Choose a public display name in your profile before commenting."), code="profile_missing")
+    version = context.provision.version
     if version.status == DraftVersion.Status.SUPERSEDED:
         raise PermissionDenied(
             _("%(version)s has been superseded; comment on the current draft.") % {"version": version.label},
             code="version_superseded",
         )
-    return participant, _check_open_phase(version)
+    if context.phase is None:
+        raise PermissionDenied(_("%(version)s is not open for comment now.") % {"version": version.label}, code="phase_closed")
+    return context
+
+
+def _check_signed_in(author: AbstractBaseUser | AnonymousUser) -> None:
+    if not author.is_authenticated:
+        raise PermissionDenied(_("Sign in to comment."), code="not_authenticated")
 
 
 def _check_comment_text(*, body: str, stance: str, language: str, proposed_wording: str) -> None:
@@ -145,37 +171,6 @@ def _check_comment_text(*, body: str, stance: str, language: str, proposed_wordi
         raise ApplicationError(next(iter(fields.values()))[0], fields=fields)
 
 
-def _check_participant(user: AbstractBaseUser | AnonymousUser) -> Participant:
-    """The author's public profile, with `receipt_email` (their verified address, primary first): one query."""
-    if not user.is_authenticated:
-        raise PermissionDenied(_("Sign in to comment."), code="not_authenticated")
-    verified = EmailAddress.objects.filter(user_id=OuterRef("user_id"), verified=True).order_by("-primary", "id")
-    participant = (
-        Participant.objects.filter(user_id=user.pk).annotate(receipt_email=Subquery(verified.values("email")[:1])).first()
-    )
-    if participant is None or participant.receipt_email is None:
-        if not EmailAddress.objects.filter(user=user, verified=True).exists():
-            raise PermissionDenied(_("Confirm your e-mail address before commenting; we sent you a link."), code="email_unverified")
-        raise PermissionDenied(_("Choose a public display name in your profile before commenting."), code="profile_missing")
-    return participant
-
-
-def _provision_for_comment(provision_id: int) -> Provision:
-    provision = Provision.objects.select_related("version__document").filter(pk=provision_id).first()
-    if provision is None or provision.version.status == DraftVersion.Status.PREPARING:
-        raise NotFound(_("There is no published provision %(id)s.") % {"id": provision_id}, code="provision_not_found")
-    return provision
-
-
-def _check_open_phase(version: DraftVersion) -> Phase:
-    phase = consult_selectors.phase_open_for_version(version=version)
-    if phase is None:
-        raise PermissionDenied(
-            _("%(version)s is not open for comment now.") % {"version": version.label}, code="phase_closed"
-        )
-    return phase
-
-
 def _check_parent(parent_id: int, provision: Provision) -> Comment:
     parent = Comment.objects.filter(pk=parent_id).first()
     if parent is None or parent.provision_id != provision.pk:
@@ -187,62 +182,12 @@ def _check_parent(parent_id: int, provision: Provision) -> Comment:
     return parent
 
 
-def _check_quote(quote: QuoteInput, provision: Provision):
-    language = quote.language or provision.version.document.authoritative_language
-    text = ProvisionText.objects.filter(provision=provision, language=language).values_list("text", flat=True).first()
-    span = quote_locate(text or "", quote.exact, prefix=quote.prefix, suffix=quote.suffix, start=quote.start)
+def _check_quote(quote: QuoteInput, provision_text: str | None):
+    span = quote_locate(provision_text or "", quote.exact, prefix=quote.prefix, suffix=quote.suffix, start=quote.start)
     if span is None:
         message = _("The quoted words are not in the text of this provision.")
         raise ApplicationError(message, fields={"quote": [message]}, code="quote_not_found")
     return span
-
-
-def _receipt_append(comment: Comment, *, consultation_slug: str) -> Receipt:
-    """Append the comment to its consultation's chain. The chain row lock serialises appends, so only
-    the hashing and two statements happen while it is held; the caller takes it last in its transaction."""
-    chain = ReceiptChain.objects.select_for_update().filter(consultation_id=comment.consultation_id).first()
-    if chain is None:
-        ReceiptChain.objects.get_or_create(consultation_id=comment.consultation_id, defaults={"head_hash": receipts.GENESIS_HASH})
-        chain = ReceiptChain.objects.select_for_update().get(consultation_id=comment.consultation_id)
-    sequence = chain.length + 1
-    number = receipts.receipt_number(prefix=consultation_slug, sequence=sequence)
-    content = receipts.content_hash(comment_canonical_payload(comment, number=number, sequence=sequence))
-    receipt = Receipt(
-        consultation_id=comment.consultation_id,
-        comment=comment,
-        sequence=sequence,
-        number=number,
-        content_hash=content,
-        previous_hash=chain.head_hash,
-        chain_hash=receipts.chain_hash(previous_hash=chain.head_hash, content_hash=content, sequence=sequence),
-    )
-    receipt.save(force_insert=True)
-    ReceiptChain.objects.filter(pk=chain.pk).update(length=sequence, head_hash=receipt.chain_hash)
-    return receipt
-
-
-def comment_canonical_payload(comment: Comment, *, number: str, sequence: int, original: CommentRevision | None = None) -> dict:
-    """What a receipt's content hash covers: the comment as submitted (before any edit)."""
-    source = original or comment
-    return {
-        "receipt": number,
-        "sequence": sequence,
-        "comment": comment.pk,
-        "consultation": comment.consultation_id,
-        "version": comment.version_id,
-        "provision": comment.provision_id,
-        "parent": comment.parent_id,
-        "official": comment.is_official,
-        "author": comment.author_name,
-        "submitter_type": comment.submitter_type,
-        "organisation": comment.organisation_name,
-        "stance": source.stance,
-        "body": source.body,
-        "proposed_wording": source.proposed_wording,
-        "language": comment.language,
-        "quote": [comment.quote_exact, comment.quote_prefix, comment.quote_suffix, comment.quote_start, comment.quote_end, comment.quote_language],
-        "created_at": comment.created_at.isoformat(),
-    }
 
 
 def _receipt_message(comment: Comment) -> tuple[str, str]:
@@ -260,18 +205,32 @@ def _receipt_message(comment: Comment) -> tuple[str, str]:
     return subject, body
 
 
-def outbox_send_on_commit(outbox_id: int) -> None:
-    """Queue the e-mail after commit; if the broker is unreachable, the periodic sweep sends it later."""
+def outbox_send_soon() -> None:
+    """After commit, have a worker send the outbox in about a second (comments.tasks.outbox_sweep).
 
-    def enqueue() -> None:
-        from comments.tasks import outbox_email_send
+    At most one sweep waits at a time: a burst of comments costs one task, and a request pays one
+    Redis SET NX instead of a Celery publish. A sweep clears the flag before it reads the outbox, so
+    every e-mail committed before the flag was seen set is read by the sweep waiting behind it.
+    If Redis or the broker is down, the periodic sweep sends the e-mail later.
+    """
 
+    def request_sweep() -> None:
+        from comments.tasks import outbox_sweep
+
+        if not cache.add(OUTBOX_SWEEP_REQUESTED, True, timeout=OUTBOX_SWEEP_REQUEST_TIMEOUT):
+            return
         try:
-            outbox_email_send.apply_async(args=[outbox_id], retry=False)
+            outbox_sweep.apply_async(countdown=OUTBOX_SWEEP_DELAY_SECONDS, retry=False)
         except Exception:  # the broker being down must never fail the request
-            logger.warning("Could not queue e-mail %s; the outbox sweep will send it", outbox_id, exc_info=True)
+            cache.delete(OUTBOX_SWEEP_REQUESTED)
+            logger.warning("Could not queue the outbox sweep; the periodic sweep will send the e-mail", exc_info=True)
 
-    transaction.on_commit(enqueue)
+    transaction.on_commit(request_sweep)
+
+
+def outbox_sweep_begin() -> None:
+    """Called by a sweep before it reads the outbox: e-mails committed from now on request a new sweep."""
+    cache.delete(OUTBOX_SWEEP_REQUESTED)
 
 
 def outbox_email_deliver(*, outbox_id: int) -> bool:

@@ -1,11 +1,9 @@
 """Celery tasks of the comments app: thin callers of services, taking ids, safe to run twice."""
 from __future__ import annotations
 
-from datetime import timedelta
 from smtplib import SMTPException
 
 from celery import shared_task
-from django.utils import timezone
 
 from comments import selectors, services
 
@@ -17,8 +15,10 @@ def outbox_email_send(self, outbox_id: int) -> bool:
 
 @shared_task
 def outbox_sweep() -> int:
-    """Send what the outbox still holds (queued while the broker was down, or whose task was lost)."""
-    pending = selectors.outbox_pending(older_than=timezone.now() - timedelta(minutes=1))
+    """Queue the sending of what the outbox holds: requested after comments (services.outbox_send_soon),
+    and every minute by beat for what a broker outage or a lost task left behind."""
+    services.outbox_sweep_begin()
+    pending = selectors.outbox_pending()
     for outbox_id in pending:
         outbox_email_send.delay(outbox_id)
     return len(pending)

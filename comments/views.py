@@ -56,7 +56,7 @@ def provision_detail_view(request, slug, document_slug, number, provision_path, 
     previous, following = draft_selectors.provision_neighbours(provision=node.provision)
     order = request.GET.get("order") if request.GET.get("order") in selectors.ORDERINGS else "newest"
     page = selectors.comment_list_for_provision(provision=node.provision, order=order, cursor=request.GET.get("after"))
-    blocked = _comment_blocked(request.user, version)
+    blocked = _comment_blocked(request.user, node.provision.pk)
     role = consult_selectors.commission_role(user=request.user, consultation=consultation)
     if form is None and blocked is None:
         form = CommentForm(provisions=_provision_choices(node), initial={"provision": node.provision.pk})
@@ -208,10 +208,10 @@ def _comment_url(comment) -> str:
     )
 
 
-def _comment_blocked(user, version: DraftVersion) -> ApplicationError | None:
+def _comment_blocked(user, provision_id: int) -> ApplicationError | None:
     """Why the comment form is not shown (sign in, verify, closed), or None when it is."""
     try:
-        services.comment_submit_check(author=user, version=version)
+        services.comment_submit_check(author=user, provision_id=provision_id)
     except ApplicationError as error:
         return error
     return None

@@ -33,9 +33,34 @@ def test_a_comment_is_accepted_while_the_broker_is_down_and_mailed_later(aigerim
         _point_broker_at(broker)
     assert Comment.objects.filter(pk=comment.pk).exists() and comment.receipt.number
     assert OutboxEmail.objects.get().sent_at is None and mail.outbox == []
-    OutboxEmail.objects.update(created_at=OutboxEmail.objects.get().created_at.replace(year=2020))
     assert tasks.outbox_sweep() == 1  # the periodic sweep queues what was missed
     assert _wait_for(lambda: len(mail.outbox) == 1)
+
+
+def test_a_burst_of_comments_queues_one_sweep(aigerim, draft_provision):
+    from django.core.cache import cache
+
+    app.control.purge()
+    try:
+        for n in range(5):
+            services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body=f"Burst {n}.", stance="support", language="en")
+        assert _queued() == ["comments.tasks.outbox_sweep"]
+        assert tasks.outbox_sweep() == 5  # run here, as the worker would: one send per e-mail
+        assert cache.get(services.OUTBOX_SWEEP_REQUESTED) is None
+        services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="After.", stance="support", language="en")
+        queued = _queued()
+        assert queued.count("comments.tasks.outbox_email_send") == 5 and queued[-1] == "comments.tasks.outbox_sweep"
+    finally:
+        app.control.purge()
+
+
+def _queued() -> list[str]:
+    """The names of the tasks waiting in the broker's default queue, oldest first (no worker runs here)."""
+    import json
+
+    with app.connection_for_read() as connection:
+        client = connection.default_channel.client
+        return [json.loads(message)["headers"]["task"] for message in reversed(client.lrange("celery", 0, -1))]
 
 
 def _point_broker_at(url):
