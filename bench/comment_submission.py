@@ -445,15 +445,31 @@ def _queries_per_request(client: VirtualClient, baseline_ids: dict[int, list[int
 
 
 def _query_summary(sql: str) -> str:
-    """SELECT ... FROM "comments_receiptchain" WHERE ... FOR UPDATE -> 'SELECT comments_receiptchain FOR UPDATE'."""
-    words = sql.replace('"', "").split()
-    verb = words[0].upper() if words else ""
-    table = ""
-    for marker in ("FROM", "INTO", "UPDATE"):
-        if marker in words and words.index(marker) + 1 < len(words):
-            table = words[words.index(marker) + 1]
-            break
-    return " ".join(part for part in (verb, table if verb != "UPDATE" else words[1], "FOR UPDATE" if "FOR UPDATE" in sql else "") if part)
+    """What a statement reads and writes, in a few words.
+
+    'SELECT "django_session"."session_key" ... FROM "django_session" WHERE ...' -> 'SELECT django_session';
+    a statement with data-modifying WITH parts -> 'WITH: INSERT comments_comment, UPDATE ..., reads ... FOR UPDATE'.
+    """
+    words = sql.replace('"', "").replace("(", " ( ").replace(",", " , ").split()
+    upper = [word.upper() for word in words]
+    subqueries = {words[i - 1] for i, word in enumerate(upper) if word == "AS" and i + 1 < len(words) and words[i + 1] == "("}
+    reads, writes = [], []
+    for i, word in enumerate(upper[:-1]):
+        table = words[i + 1]
+        if table in subqueries or table == "(":
+            continue
+        if word in {"FROM", "JOIN"}:
+            reads.append(table)
+        elif word == "INTO":
+            writes.append(f"INSERT {table}")
+        elif word == "UPDATE" and upper[i - 1] != "FOR":
+            writes.append(f"UPDATE {table}")
+    reads, writes = list(dict.fromkeys(reads)), list(dict.fromkeys(writes))
+    if writes:
+        summary = ("WITH: " if upper[0] == "WITH" else "") + ", ".join(writes) + (f", reads {', '.join(reads)}" if reads else "")
+    else:
+        summary = " ".join([upper[0], ", ".join(reads)]).strip()
+    return summary + (" FOR UPDATE" if "FOR UPDATE" in sql.upper() else "")
 
 
 # --- integrity --------------------------------------------------------------------------------------
