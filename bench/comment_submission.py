@@ -10,7 +10,10 @@ participants each with a session and a CSRF token), a dedicated Redis database f
 the rate limits and the Celery broker, then gunicorn on 127.0.0.1. A few worker settings are tried
 on both endpoints and the one with the best geometric mean of the two rates is kept; on a fresh
 server with it, the baseline and the real endpoint are loaded alternately, then once more each with a
-single client (the service time without queueing). Afterwards every answered 201 is checked against
+single client (the service time without queueing), and once each paced: the 32 clients pause a random
+time before each comment, offering about PACED_RATE comments/s together. With clients that send back
+to back the mean latency is 32 / rate whatever the server does, so a p99 under 100 ms there needs well
+over 320 req/s; the paced runs show the latency at a heavy but not saturating load. Afterwards every answered 201 is checked against
 the database (one comment, one receipt, the same number), the receipt chain is re-walked, and the SQL
 of one submission is listed. Gunicorn is stopped, and the database and the Redis database are
 dropped, whatever happens.
@@ -57,6 +60,9 @@ DEFAULT_SERVERS = "sync:2,sync:4,sync:6,gthread:2x4,gthread:4x4"  # sync:4 is wh
 BASE_DIR = Path(__file__).resolve().parent.parent
 SERVER_START_SECONDS = 30
 SINGLE_CLIENT_SECONDS = 3
+# The paced runs: the same 32 clients, each pausing a random time (mean 32 / PACED_RATE s) before each
+# comment, so that together they offer about PACED_RATE comments/s, as people do, not back to back.
+PACED_RATE = 100
 
 
 @dataclass(frozen=True)
@@ -343,16 +349,20 @@ class Load:
     clients: list[VirtualClient]
     database_url: str
 
-    def run(self, server: Server, *, endpoint: str, seconds: float, label: str, clients: int | None = None) -> LoadResult:
+    def run(self, server: Server, *, endpoint: str, seconds: float, label: str, clients: int | None = None,
+            think_ms: float = 0) -> LoadResult:
         path = TARGET_PATH if endpoint == "target" else BASELINE_PATH
         chosen = self.clients[:clients] if clients else self.clients
         with DatabaseActivity(self.database_url, limit_seconds=seconds + 60) as activity:
-            if self.client == "wrk":
+            # Paced runs use the asyncio client, which connects when it sends: wrk connects before it pauses,
+            # and a sync worker would sit on the idle connection for the whole pause (the slow client that a
+            # buffering proxy absorbs in production).
+            if self.client == "wrk" and not think_ms:
                 result = loadgen.run_wrk(wrk=self.wrk, label=label, port=server.port, path=path, clients=chosen,
                                          seconds=seconds, server_pid=server.process.pid, database=DATABASE_NAME)
             else:
                 result = loadgen.run_asyncio(label=label, port=server.port, path=path, clients=chosen,
-                                             seconds=seconds, server_pid=server.process.pid, database=DATABASE_NAME)
+                                             seconds=seconds, server_pid=server.process.pid, database=DATABASE_NAME, think_ms=think_ms)
         result.database = activity.averages
         return result
 
@@ -608,6 +618,7 @@ def main(argv: list[str]) -> int:
     problems: list[str] = []
     runs: dict[str, list[LoadResult]] = {"baseline": [], "target": []}
     single: dict[str, LoadResult] = {}
+    paced: dict[str, LoadResult] = {}
     started = time.monotonic()
     print(f"{DESCRIPTION}\npreparing database {DATABASE_NAME} and {CLIENTS} participants ...", flush=True)
     try:
@@ -641,17 +652,22 @@ def main(argv: list[str]) -> int:
                     result = load.run(server, endpoint=endpoint, seconds=SINGLE_CLIENT_SECONDS, label=f"{endpoint}, 1 client", clients=1)
                     single[endpoint] = ledger.add(result, endpoint=endpoint)
                     _settle(server)
+                for endpoint in ("baseline", "target"):  # people pause between comments
+                    result = load.run(server, endpoint=endpoint, seconds=args.seconds, label=f"{endpoint}, paced",
+                                      think_ms=CLIENTS * 1000 / PACED_RATE)
+                    paced[endpoint] = ledger.add(result, endpoint=endpoint)
+                    _settle(server)
                 server_log = server.log_tail()
         queries = _queries_per_request(clients[0], baseline_ids, ledger)
         findings, problems = _integrity(ledger)
-        _report(args, load, trials, chosen, runs, single, queries, findings, problems, server_log, time.monotonic() - started)
+        _report(args, load, trials, chosen, runs, single, paced, queries, findings, problems, server_log, time.monotonic() - started)
     finally:
         if args.keep_database:
             print(f"database {DATABASE_NAME} kept ({database_url})")
         else:
             _database_drop(database_url)
         _redis_empty(redis_url)
-    errors = sum(r.errors(201) for results in runs.values() for r in results) + sum(r.errors(201) for r in single.values())
+    errors = sum(r.errors(201) for results in runs.values() for r in results) + sum(r.errors(201) for r in [*single.values(), *paced.values()])
     return 1 if problems or errors else 0
 
 
@@ -664,7 +680,7 @@ def _cost_per_request(results: list[LoadResult]) -> dict[str, float]:
 
 
 def _report(args, load: Load, trials, chosen: ServerConfig, runs: dict[str, list[LoadResult]], single: dict[str, LoadResult],
-            queries: dict[str, list[str]],
+            paced: dict[str, LoadResult], queries: dict[str, list[str]],
             findings: list[str], problems: list[str], server_log: str, elapsed: float) -> None:
     out = print
     out()
@@ -693,6 +709,9 @@ def _report(args, load: Load, trials, chosen: ServerConfig, runs: dict[str, list
     for endpoint in ("baseline", "target"):
         if endpoint in single:
             out(_row(single[endpoint].label, single[endpoint]))
+    for endpoint in ("baseline", "target"):
+        if endpoint in paced:
+            out(_row(paced[endpoint].label, paced[endpoint]))
 
     base_rate, base_p99, base_errors = _pooled(runs["baseline"])
     target_rate, target_p99, target_errors = _pooled(runs["target"])
@@ -708,7 +727,13 @@ def _report(args, load: Load, trials, chosen: ServerConfig, runs: dict[str, list
     out(f"  target    {target_rate:8.0f} req/s   p99 {target_p99:7.1f} ms   errors {target_errors}")
     out(f"  ratio target/baseline   {ratio:.2f}   target >= {TARGET_RATIO}: {'met' if ratio >= TARGET_RATIO else 'NOT MET'}"
         f"   (per pair: {', '.join(f'{r:.2f}' for r in pair_ratios)}; median {statistics.median(pair_ratios) if pair_ratios else 0:.2f})")
-    out(f"  target p99              {target_p99:.1f} ms   target < {TARGET_P99_MS:g} ms: {'met' if target_p99 < TARGET_P99_MS else 'NOT MET'}")
+    out(f"  target p99, back to back  {target_p99:.1f} ms   target < {TARGET_P99_MS:g} ms: {'met' if target_p99 < TARGET_P99_MS else 'NOT MET'}")
+    if "target" in paced:
+        p99 = paced["target"].p99_ms
+        out(f"  target p99, paced         {p99:.1f} ms   target < {TARGET_P99_MS:g} ms: {'met' if p99 < TARGET_P99_MS else 'NOT MET'}"
+            f"   ({CLIENTS} clients pausing {CLIENTS * 1000 / PACED_RATE:.0f} ms on average before each comment: "
+            f"{paced['target'].rate:.0f} comments/s, {paced['target'].rate / COMPARABLE_PLATFORMS_PER_SECOND:.1f} x what comparable "
+            f"platforms sustain)")
     out(f"  ratio the CPU cost per request predicts on a saturated machine: {cost_ratio:.2f} "
         f"(baseline {sum(cost['baseline'].values()):.1f} ms, target {sum(cost['target'].values()):.1f} ms of CPU; "
         f"less sensitive to other load than the rates)")

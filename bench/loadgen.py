@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import re
 import resource
 import shutil
@@ -246,7 +247,8 @@ def _percentile(ordered: list[float], p: float) -> float:
 
 
 async def _client_loop(number: int, client: VirtualClient, *, port: int, path: str, deadline: float, budget: list[int],
-                       latencies: list[float], statuses: Counter, socket_errors: Counter, accepted: list) -> None:
+                       latencies: list[float], statuses: Counter, socket_errors: Counter, accepted: list,
+                       think_ms: float = 0) -> None:
     reader = writer = None
     head_common = (
         f"POST {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nContent-Type: application/json\r\n"
@@ -255,6 +257,10 @@ async def _client_loop(number: int, client: VirtualClient, *, port: int, path: s
     sent = 0
     try:
         while time.monotonic() < deadline and budget[0] > 0:
+            if think_ms:  # a pause of random length before each request, as the wrk script's delay()
+                await asyncio.sleep(random.expovariate(1000 / think_ms))
+                if time.monotonic() >= deadline:
+                    break
             budget[0] -= 1
             sent += 1
             body = BODY_TEMPLATE.format(provision=client.provision, client=number, n=sent).encode()
@@ -290,7 +296,8 @@ async def _client_loop(number: int, client: VirtualClient, *, port: int, path: s
 
 
 def run_asyncio(
-    *, label: str, port: int, path: str, clients: list[VirtualClient], seconds: float, server_pid: int, database: str
+    *, label: str, port: int, path: str, clients: list[VirtualClient], seconds: float, server_pid: int, database: str,
+    think_ms: float = 0,
 ) -> LoadResult:
     latencies: list[float] = []
     statuses: Counter = Counter()
@@ -302,7 +309,7 @@ def run_asyncio(
         deadline = time.monotonic() + seconds
         await asyncio.gather(*(
             _client_loop(number, client, port=port, path=path, deadline=deadline, budget=budget, latencies=latencies,
-                         statuses=statuses, socket_errors=socket_errors, accepted=accepted)
+                         statuses=statuses, socket_errors=socket_errors, accepted=accepted, think_ms=think_ms)
             for number, client in enumerate(clients, start=1)
         ))
 

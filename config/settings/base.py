@@ -77,8 +77,9 @@ def database_from_environment(**default) -> dict:
     """
     database = env.db("DATABASE_URL", **default)
     database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-    if database["ENGINE"] == "django.db.backends.postgresql":
-        database.setdefault("OPTIONS", {})["server_side_binding"] = env.bool("DATABASE_SERVER_SIDE_BINDING", default=True)
+    if database["ENGINE"] == "django.db.backends.postgresql" and env.bool("DATABASE_SERVER_SIDE_BINDING", default=True):
+        # psycopg prepares a statement on its fifth run on a connection (Django turns this off by default).
+        database.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
     return database
 
 
