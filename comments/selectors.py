@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comments import receipts
-from comments.storage import comment_canonical_payload
 from comments.models import Comment, OutboxEmail, Receipt, Report
+from comments.storage import comment_canonical_payload
 from config.errors import NotFound, PermissionDenied
 from consult.models import Consultation, Participant, Phase
 from consult.selectors import can_moderate
