@@ -138,7 +138,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # carry their own languages (drafts.ProvisionText.language), independent of these.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    BASE_DIR / "locale_allauth",  # allauth has no Kazakh catalogue; kept apart so that makemessages does not drop it
+]
 TIME_ZONE = env("DJANGO_TIME_ZONE", default="Asia/Almaty")
 USE_I18N = True
 USE_TZ = True
