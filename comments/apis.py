@@ -170,7 +170,7 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=CommentEditSerializer, responses=CommentRecordSerializer)
     def partial_update(self, request, pk=None):
-        """The author corrects a comment within 15 minutes of sending it (the previous text is kept)."""
+        """The author corrects a comment soon after sending it (15 minutes by default); the previous text is kept."""
         payload = CommentEditSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         comment = services.comment_edit(comment_id=int(pk), author=request.user, **payload.validated_data)

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comments import selectors, storage
 from comments.models import (
@@ -263,8 +264,13 @@ def comment_edit(*, comment_id: int, author: AbstractBaseUser, body: str, stance
             raise PermissionDenied(_("A hidden or withdrawn comment cannot be edited."), code="not_editable")
         window = timedelta(seconds=settings.COMMENT_EDIT_WINDOW_SECONDS)
         if timezone.now() > comment.created_at + window:
+            minutes = edit_window_minutes()
             raise PermissionDenied(
-                _("Comments can be corrected for %(minutes)d minutes after sending; add a reply instead.") % {"minutes": window.seconds // 60},
+                ngettext(
+                    "Comments can be corrected for %(minutes)d minute after sending; add a reply instead.",
+                    "Comments can be corrected for %(minutes)d minutes after sending; add a reply instead.",
+                    minutes,
+                ) % {"minutes": minutes},
                 code="edit_window_closed",
             )
         stance = stance or comment.stance
@@ -275,6 +281,11 @@ def comment_edit(*, comment_id: int, author: AbstractBaseUser, body: str, stance
         comment.edited_at = timezone.now()
         comment.save(update_fields=["body", "stance", "proposed_wording", "edited_at"])
     return comment
+
+
+def edit_window_minutes() -> int:
+    """How long an author may correct a comment (settings.COMMENT_EDIT_WINDOW_SECONDS), in whole minutes."""
+    return max(1, settings.COMMENT_EDIT_WINDOW_SECONDS // 60)
 
 
 def comment_withdraw(*, comment_id: int, author: AbstractBaseUser) -> Comment:

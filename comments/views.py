@@ -189,7 +189,11 @@ def comment_edit_view(request, comment_id):
         else:
             messages.success(request, _("Your comment was corrected; the previous text is kept in the record."))
             return redirect(_comment_url(comment))
-    return render(request, "comments/comment_edit.html", {"comment": comment, "form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "comments/comment_edit.html",
+        {"comment": comment, "form": form, "edit_window_minutes": services.edit_window_minutes()},
+        status=400 if form.errors else 200,
+    )
 
 
 def moderation_queue_view(request, slug):

@@ -39,6 +39,20 @@ def test_edit_after_the_window_is_refused(comment, aigerim):
     assert Comment.objects.get().body == "Original words." and not comment.revisions.exists()
 
 
+@pytest.mark.parametrize("seconds, language, words", [
+    (15 * 60, "en", "for 15 minutes after"), (60, "en", "for 1 minute after"),
+    (60, "ru", "в течение 1 минуты"), (5 * 60, "ru", "в течение 5 минут"), (15 * 60, "kk", "15 минут ішінде"),
+])
+def test_the_closed_edit_window_is_named_in_the_readers_language(comment, aigerim, settings, seconds, language, words):
+    from django.utils import translation
+
+    settings.COMMENT_EDIT_WINDOW_SECONDS = seconds
+    Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - datetime.timedelta(seconds=seconds + 60))
+    with translation.override(language), pytest.raises(PermissionDenied) as error:
+        services.comment_edit(comment_id=comment.pk, author=aigerim, body="Too late.")
+    assert words in error.value.message
+
+
 def test_edit_of_a_moderated_comment_is_refused(comment, aigerim, member):
     services.comment_hide(comment_id=comment.pk, moderator=member, reason="Off topic")
     with pytest.raises(PermissionDenied):

@@ -112,7 +112,8 @@ def test_endorse_report_withdraw_through_forms(client, aigerim, make_participant
 def test_author_corrects_within_the_window(client, aigerim, draft_provision):
     comment = services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="Typo.", stance="support", language="en")
     client.force_login(aigerim)
-    assert client.get(f"/comments/{comment.pk}/edit/").status_code == 200
+    page = client.get(f"/comments/{comment.pk}/edit/")
+    assert page.status_code == 200 and "for 15 minutes after sending it" in page.content.decode()
     response = client.post(f"/comments/{comment.pk}/edit/", {"stance": "support", "body": "Fixed.", "proposed_wording": ""})
     assert response.status_code == 302 and Comment.objects.get().body == "Fixed."
 
