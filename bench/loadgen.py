@@ -282,7 +282,9 @@ async def _client_loop(number: int, client: VirtualClient, *, port: int, path: s
                 if status == 201:
                     found_id, found_receipt = _ID.search(payload), _RECEIPT.search(payload)
                     accepted.append((int(found_id.group(1)) if found_id else -1, found_receipt.group(1).decode() if found_receipt else None))
-                if b"\r\nconnection: close" in head:
+                if b"\r\nconnection: close" in head or think_ms:
+                    # Paced, a new connection for each comment: a kept-alive one could be closed by the
+                    # server during the pause, just as the next request is written on it.
                     writer.close()
                     reader = writer = None
             except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError, ValueError) as error:
