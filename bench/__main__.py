@@ -11,6 +11,7 @@ import sys
 
 BENCHMARKS = {
     "comments": "bench.comment_submission",
+    "reading": "bench.comment_reading",
     "alignment": "bench.alignment",
 }
 

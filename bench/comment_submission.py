@@ -29,7 +29,6 @@ import http.client
 import json
 import math
 import os
-import secrets
 import signal
 import socket
 import statistics
@@ -41,9 +40,14 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from bench import loadgen
+from bench.environment import (
+    database_drop,
+    database_recreate,
+    environment_configure,
+    redis_empty,
+)
 from bench.loadgen import HOST, LoadResult, VirtualClient
 
 DESCRIPTION = "comment submission over HTTP (gunicorn, PostgreSQL) against a one-INSERT baseline view"
@@ -113,56 +117,9 @@ class Ledger:
 
 def _configure_environment() -> tuple[str, str]:
     """Point this process and the server at the benchmark's own database and Redis database."""
-    server_url = urlsplit(os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/consult")
-    if server_url.scheme not in {"postgres", "postgresql", "pgsql"}:
-        raise SystemExit(f"the benchmark needs PostgreSQL; DATABASE_URL is {server_url.scheme}://")
-    database_url = urlunsplit(server_url._replace(path=f"/{DATABASE_NAME}"))
-    redis_url = urlunsplit(urlsplit(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")._replace(path=f"/{REDIS_DB}"))
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "CACHE_URL": redis_url,
-        "CELERY_BROKER_URL": redis_url,
-        "CELERY_RESULT_BACKEND": redis_url,
-        "DJANGO_ALLOWED_HOSTS": f"{HOST},localhost",
-        "DJANGO_SECURE_COOKIES": "false",
-        "RATE_COMMENT_USER": RATE_LIMIT,
-        "RATE_COMMENT_IP": RATE_LIMIT,
-    })
-    return database_url, redis_url
-
-
-def _maintenance_connection(database_url: str):
-    import psycopg
-
-    url = urlsplit(database_url)
-    return psycopg.connect(urlunsplit(url._replace(path="/postgres")), autocommit=True)
-
-
-def _database_recreate(database_url: str) -> None:
-    with _maintenance_connection(database_url) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-
-
-def _database_drop(database_url: str) -> None:
-    from django.db import connections
-
-    connections.close_all()
-    with _maintenance_connection(database_url) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
-
-
-def _redis_empty(redis_url: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
-    try:
-        client.flushdb()
-    finally:
-        client.close()
+    return environment_configure(
+        database_name=DATABASE_NAME, redis_db=REDIS_DB, extra={"RATE_COMMENT_USER": RATE_LIMIT, "RATE_COMMENT_IP": RATE_LIMIT}
+    )
 
 
 def _prepare(clients: int) -> tuple[list[VirtualClient], dict[int, list[int]]]:
@@ -625,8 +582,8 @@ def main(argv: list[str]) -> int:
     started = time.monotonic()
     print(f"{DESCRIPTION}\npreparing database {DATABASE_NAME} and {CLIENTS} participants ...", flush=True)
     try:
-        _database_recreate(database_url)
-        _redis_empty(redis_url)
+        database_recreate(database_url)
+        redis_empty(redis_url)
         clients, baseline_ids = _prepare(CLIENTS)
         os.environ["BENCH_BASELINE_PROVISIONS"] = json.dumps(baseline_ids)
         load = _load_client(args.client, clients, database_url)
@@ -668,8 +625,8 @@ def main(argv: list[str]) -> int:
         if args.keep_database:
             print(f"database {DATABASE_NAME} kept ({database_url})")
         else:
-            _database_drop(database_url)
-        _redis_empty(redis_url)
+            database_drop(database_url)
+        redis_empty(redis_url)
     errors = sum(r.errors(201) for results in runs.values() for r in results) + sum(r.errors(201) for r in [*single.values(), *paced.values()])
     return 1 if problems or errors else 0
 

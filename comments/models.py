@@ -69,10 +69,14 @@ class Comment(models.Model):
         ordering = ["-id"]
         # The full-text index (PostgreSQL only) is created in migration 0002.
         indexes = [
-            models.Index(fields=["provision", "status", "-id"], name="comment_provision_newest"),
-            models.Index(fields=["provision", "status", "-endorsement_count", "-id"], name="comment_provision_endorsed"),
-            models.Index(fields=["version", "status"], name="comment_version_status"),
-            models.Index(fields=["lineage", "status"], name="comment_lineage_status"),
+            # A provision's comments in each order, a page at any depth without sorting (the pages, the API):
+            # newest and oldest scan the first index, most endorsed the second, backwards.
+            models.Index(fields=["provision", "id"], name="comment_provision_newest"),
+            models.Index(fields=["provision", "endorsement_count", "id"], name="comment_provision_endorsed"),
+            # Counts per provision by status read from the index alone (comments.selectors.comment_counts_for_version).
+            models.Index(fields=["version", "provision", "status"], name="comment_version_counts"),
+            # A lineage's comments on earlier versions, without reading those on the current one (carried forward).
+            models.Index(fields=["lineage", "version", "id"], name="comment_lineage_version"),
             models.Index(fields=["consultation", "id"], name="comment_consultation_id"),
         ]
         constraints = [

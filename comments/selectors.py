@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,7 +74,8 @@ def comment_list_for_provision(
     return CommentPage(comments=rows[:limit], next_cursor=next_cursor)
 
 
-def _after_cursor(order: str, cursor: str) -> Q:
+def _after_cursor(order: str, cursor: str) -> Q | RawSQL:
+    """What comes after the cursor, as a bound of the index scan (a row comparison for two columns)."""
     try:
         endorsements, last_id = (int(part) for part in cursor.split("."))
     except ValueError:
@@ -81,7 +83,8 @@ def _after_cursor(order: str, cursor: str) -> Q:
     if order == "oldest":
         return Q(id__gt=last_id)
     if order == "endorsed":
-        return Q(endorsement_count__lt=endorsements) | Q(endorsement_count=endorsements, id__lt=last_id)
+        table = Comment._meta.db_table
+        return RawSQL(f'("{table}"."endorsement_count", "{table}"."id") < (%s, %s)', (endorsements, last_id), output_field=BooleanField())
     return Q(id__lt=last_id)
 
 
@@ -89,15 +92,18 @@ def _cursor_of(comment: Comment) -> str:
     return f"{comment.endorsement_count}.{comment.pk}"
 
 
-def comment_counts_for_version(*, version: DraftVersion) -> dict[int, ProvisionCommentCounts]:
-    """Comment counts per provision of a version, by status: one GROUP BY query."""
+def comment_counts_for_version(*, version: DraftVersion, provision_ids: QuerySet | None = None) -> dict[int, ProvisionCommentCounts]:
+    """Comment counts per provision of a version (or of those provisions of it), by status: one GROUP BY query."""
+    comments = Comment.objects.filter(version=version)
+    if provision_ids is not None:
+        comments = comments.filter(provision_id__in=provision_ids)
     rows = (
-        Comment.objects.filter(version=version)
+        comments
         .values("provision_id")
         .annotate(
-            published=Count("id", filter=Q(status=Comment.Status.PUBLISHED)),
-            hidden=Count("id", filter=Q(status=Comment.Status.HIDDEN)),
-            withdrawn=Count("id", filter=Q(status=Comment.Status.WITHDRAWN)),
+            published=Count("status", filter=Q(status=Comment.Status.PUBLISHED)),
+            hidden=Count("status", filter=Q(status=Comment.Status.HIDDEN)),
+            withdrawn=Count("status", filter=Q(status=Comment.Status.WITHDRAWN)),
         )
         .order_by()
     )
@@ -115,12 +121,21 @@ class SubtreeCommentCounts:
     hidden: int
 
 
-def comment_counts_by_subtree(*, version: DraftVersion) -> dict[int, SubtreeCommentCounts]:
-    """Per provision: its own counts and its subtree's, so an article shows its paragraphs' comments. Two queries."""
-    own = comment_counts_for_version(version=version)
+def comment_counts_by_subtree(*, version: DraftVersion, within: Provision | None = None) -> dict[int, SubtreeCommentCounts]:
+    """Per provision: its own counts and its subtree's, so an article shows its paragraphs' comments. Two queries.
+
+    With `within`, only that provision and those below it (what its page shows): the comments elsewhere
+    in the version are not counted.
+    """
+    subtree = None
+    if within is not None:
+        subtree = version.provisions.filter(Q(pk=within.pk) | Q(path__startswith=within.path + "/")).values("id")
+    own = comment_counts_for_version(version=version, provision_ids=subtree)
     if not own:
         return {}
-    parents = dict(version.provisions.values_list("id", "parent_id"))
+    parents = dict((version.provisions.all() if subtree is None else subtree).values_list("id", "parent_id"))
+    if within is not None:
+        parents[within.pk] = None  # the walk up stops at `within`
     published: dict[int, int] = {}
     hidden: dict[int, int] = {}
     for provision_id, counts in own.items():
@@ -406,8 +421,13 @@ def comments_carried_forward(*, provision: Provision) -> list[CarriedComment]:
         .prefetch_related("texts")
     )
     by_lineage = {p.lineage_id: p for p in subtree}
+    earlier = list(DraftVersion.objects.filter(document_id=version.document_id, number__lt=version.number).values_list("id", flat=True))
+    if not earlier:
+        return []
     comments = (
-        Comment.objects.filter(lineage_id__in=list(by_lineage), version__number__lt=version.number, version__document_id=version.document_id, parent__isnull=True)
+        # By version id, so that the comments of the current version on these lineages are never read (the index by
+        # lineage and version); a subquery there lets the planner walk every comment newest first instead.
+        Comment.objects.filter(lineage_id__in=list(by_lineage), parent__isnull=True, version_id__in=earlier)
         .select_related("receipt", "version", "provision")
         .order_by("-id")[:CARRIED_LIMIT]
     )

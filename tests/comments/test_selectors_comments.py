@@ -1,0 +1,48 @@
+"""A provision's comments page by page: every order walks every top-level comment once, ties included."""
+import pytest
+
+from comments import selectors, services
+from comments.models import Comment
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED = {
+    "newest": lambda rows: sorted(rows, key=lambda r: -r[0]),
+    "oldest": lambda rows: sorted(rows, key=lambda r: r[0]),
+    "endorsed": lambda rows: sorted(rows, key=lambda r: (-r[1], -r[0])),
+}
+
+
+@pytest.mark.parametrize("order", EXPECTED)
+def test_walking_the_pages_visits_each_comment_once_in_order(aigerim, draft_provision, order):
+    ids = [
+        services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body=f"Point {n}.", stance="support", language="en").pk
+        for n in range(23)
+    ]
+    for n, comment_id in enumerate(ids):  # many ties: 0, 1 or 2 endorsements
+        Comment.objects.filter(pk=comment_id).update(endorsement_count=n % 3)
+    services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="A reply.", stance="question", language="en", parent_id=ids[0])
+    seen, cursor = [], None
+    for _page in range(10):
+        page = selectors.comment_list_for_provision(provision=draft_provision, order=order, cursor=cursor, limit=5)
+        seen.extend(page.comments)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    expected = EXPECTED[order]([(pk, n % 3) for n, pk in enumerate(ids)])
+    assert [(c.pk, c.endorsement_count) for c in seen] == expected
+    assert [reply.body for reply in next(c for c in seen if c.pk == ids[0]).replies.all()] == ["A reply."]
+
+
+def test_counts_within_a_provision_cover_its_subtree_only(aigerim, draft_provision):
+    from drafts.models import Provision
+
+    elsewhere = Provision.objects.get(version=draft_provision.version, path="I/2/1")
+    for provision in (draft_provision, draft_provision, elsewhere):
+        services.comment_submit(author=aigerim, provision_id=provision.pk, body="Counted.", stance="support", language="en")
+    article = draft_provision.parent
+    within = selectors.comment_counts_by_subtree(version=draft_provision.version, within=article)
+    assert within[article.pk].published == 2 and within[draft_provision.pk].own.published == 2
+    assert elsewhere.pk not in within and article.parent_id not in within
+    whole = selectors.comment_counts_by_subtree(version=draft_provision.version)
+    assert whole[elsewhere.pk].own.published == 1 and whole[article.parent_id].published == 2
