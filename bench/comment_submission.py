@@ -43,9 +43,9 @@ from pathlib import Path
 
 from bench import loadgen
 from bench.environment import (
-    database_drop,
     database_recreate,
     environment_configure,
+    environment_release,
     redis_empty,
 )
 from bench.loadgen import HOST, LoadResult, VirtualClient
@@ -622,11 +622,7 @@ def main(argv: list[str]) -> int:
         findings, problems = _integrity(ledger)
         _report(args, load, trials, chosen, runs, single, paced, queries, findings, problems, server_log, time.monotonic() - started)
     finally:
-        if args.keep_database:
-            print(f"database {DATABASE_NAME} kept ({database_url})")
-        else:
-            database_drop(database_url)
-        redis_empty(redis_url)
+        environment_release(database_url, redis_url, keep_database=args.keep_database)
     errors = sum(r.errors(201) for results in runs.values() for r in results) + sum(r.errors(201) for r in [*single.values(), *paced.values()])
     return 1 if problems or errors else 0
 

@@ -62,3 +62,12 @@ def redis_empty(redis_url: str) -> None:
         client.flushdb()
     finally:
         client.close()
+
+
+def environment_release(database_url: str, redis_url: str, *, keep_database: bool) -> None:
+    """After a benchmark, whatever happened: drop its database (unless kept for inspection), empty its Redis database."""
+    if keep_database:
+        print(f"database {urlsplit(database_url).path.lstrip('/')} kept ({database_url})")
+    else:
+        database_drop(database_url)
+    redis_empty(redis_url)
