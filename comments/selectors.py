@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.db import connection
-from django.db.models import BooleanField, Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,21 +55,23 @@ def comment_list_for_provision(
     """Top-level comments on a provision and on the provisions below it (an article's paragraphs),
     with their replies, keyset-paginated: constant cost at any depth.
 
+    Each provision's page is read from its own index scan (one SELECT per provision, joined by UNION
+    ALL and cut to the page): no index orders the comments of several provisions at once, and a single
+    SELECT over all of them would sort every comment of the article.
     The cursor is opaque to callers: "<endorsement_count>.<id>" of the last comment shown.
     """
     ordering = ORDERINGS.get(order, ORDERINGS["newest"])
     subtree = Provision.objects.filter(version_id=provision.version_id).filter(
         Q(pk=provision.pk) | Q(path__startswith=provision.path + "/")
     )
-    comments = (
-        comment_public_queryset()
-        .filter(provision_id__in=list(subtree.values_list("pk", flat=True)), parent__isnull=True)
-        .order_by(*ordering)
-        .prefetch_related(Prefetch("replies", queryset=Comment.objects.select_related("receipt", "provision").order_by("id")))
-    )
-    if cursor:
-        comments = comments.filter(_after_cursor(order, cursor))
+    after = _after_cursor(order, cursor) if cursor else Q()
+    parts = [
+        comment_public_queryset().filter(after, provision_id=provision_id, parent__isnull=True).order_by(*ordering)[: limit + 1]
+        for provision_id in subtree.values_list("pk", flat=True)
+    ]
+    comments = parts[0].union(*parts[1:], all=True).order_by(*ordering) if len(parts) > 1 else parts[0]
     rows = list(comments[: limit + 1])
+    prefetch_related_objects(rows, Prefetch("replies", queryset=Comment.objects.select_related("receipt", "provision").order_by("id")))
     next_cursor = _cursor_of(rows[limit - 1]) if len(rows) > limit else None
     return CommentPage(comments=rows[:limit], next_cursor=next_cursor)
 

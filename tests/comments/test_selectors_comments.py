@@ -13,10 +13,16 @@ EXPECTED = {
 }
 
 
+@pytest.mark.parametrize("listed", ["paragraph", "article"])
 @pytest.mark.parametrize("order", EXPECTED)
-def test_walking_the_pages_visits_each_comment_once_in_order(aigerim, draft_provision, order):
+def test_walking_the_pages_visits_each_comment_once_in_order(aigerim, draft_provision, order, listed):
+    from drafts.models import Provision
+
+    # On an article, the comments are spread over two of its paragraphs (one index scan each, merged).
+    second = Provision.objects.get(version=draft_provision.version, path="II/25/2")
+    on = [draft_provision, second if listed == "article" else draft_provision]
     ids = [
-        services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body=f"Point {n}.", stance="support", language="en").pk
+        services.comment_submit(author=aigerim, provision_id=on[n % 2].pk, body=f"Point {n}.", stance="support", language="en").pk
         for n in range(23)
     ]
     for n, comment_id in enumerate(ids):  # many ties: 0, 1 or 2 endorsements
@@ -24,7 +30,9 @@ def test_walking_the_pages_visits_each_comment_once_in_order(aigerim, draft_prov
     services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="A reply.", stance="question", language="en", parent_id=ids[0])
     seen, cursor = [], None
     for _page in range(10):
-        page = selectors.comment_list_for_provision(provision=draft_provision, order=order, cursor=cursor, limit=5)
+        page = selectors.comment_list_for_provision(
+            provision=draft_provision.parent if listed == "article" else draft_provision, order=order, cursor=cursor, limit=5
+        )
         seen.extend(page.comments)
         cursor = page.next_cursor
         if cursor is None:
