@@ -7,7 +7,14 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.db import connection
-from django.db.models import BooleanField, Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    BooleanField,
+    Count,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
