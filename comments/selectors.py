@@ -72,11 +72,13 @@ def comment_list_for_provision(
         Q(pk=provision.pk) | Q(path__startswith=provision.path + "/")
     )
     after = _after_cursor(order, cursor) if cursor else Q()
-    parts = [
-        comment_public_queryset().filter(after, provision_id=provision_id, parent__isnull=True).order_by(*ordering)[: limit + 1]
-        for provision_id in subtree.values_list("pk", flat=True)
-    ]
-    comments = parts[0].union(*parts[1:], all=True).order_by(*ordering) if len(parts) > 1 else parts[0]
+    top_level = comment_public_queryset().filter(after, parent__isnull=True).order_by(*ordering)
+    provision_ids = list(subtree.values_list("pk", flat=True))
+    if len(provision_ids) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        parts = [top_level.filter(provision_id=provision_id)[: limit + 1] for provision_id in provision_ids]
+        comments = parts[0].union(*parts[1:], all=True).order_by(*ordering)
+    else:  # one provision, or SQLite (development): no LIMIT inside a UNION there
+        comments = top_level.filter(provision_id__in=provision_ids)
     rows = list(comments[: limit + 1])
     prefetch_related_objects(rows, Prefetch("replies", queryset=Comment.objects.select_related("receipt", "provision").order_by("id")))
     next_cursor = _cursor_of(rows[limit - 1]) if len(rows) > limit else None
