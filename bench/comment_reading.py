@@ -93,16 +93,14 @@ def _comments_write(*, consultation, provision, count: int) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
+    from comments.storage import COMMENT_COLUMNS
+
     author, _created = get_user_model().objects.get_or_create(username="bench-reader", defaults={"email": "reader@example.org"})
     params = {
         "consultation": consultation.pk, "version": provision.version_id, "provision": provision.pk,
         "lineage": provision.lineage_id, "author": author.pk, "count": count, "bodies": BODIES,
     }
-    columns = (
-        "consultation_id, version_id, provision_id, lineage_id, author_id, parent_id, is_official, author_name, submitter_type, "
-        "organisation_name, stance, body, proposed_wording, language, quote_exact, quote_prefix, quote_suffix, quote_start, "
-        "quote_end, quote_language, status, moderation_reason, endorsement_count, report_count, created_at"
-    )
+    columns = ", ".join(COMMENT_COLUMNS)  # in this order, the values below
     with connection.cursor() as cursor:
         cursor.execute(f"""
             INSERT INTO comments_comment ({columns})

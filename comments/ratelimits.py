@@ -18,8 +18,9 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils.translation import ngettext
+from django_redis.cache import RedisCache
 
 from config.errors import ApplicationError
 
@@ -90,7 +91,7 @@ def _counts_increment(limits: list[Limit]) -> list[int | None]:
     if not limits:
         return []
     try:
-        if hasattr(cache, "client") and hasattr(cache.client, "get_client"):  # django-redis
+        if isinstance(caches["default"], RedisCache):
             return _counts_increment_redis(limits)
         return [_count_increment_cache(limit) for limit in limits]
     except Exception:  # the cache being down must never refuse a comment

@@ -26,6 +26,7 @@ from config.errors import NotFound, PermissionDenied
 from consult.models import Consultation, Participant, Phase
 from consult.selectors import can_moderate
 from drafts.models import Document, DraftVersion, Provision, ProvisionText
+from drafts.selectors import provision_subtree
 
 ORDERINGS = {
     "newest": ("-id",),
@@ -68,9 +69,7 @@ def comment_list_for_provision(
     The cursor is opaque to callers: "<endorsement_count>.<id>" of the last comment shown.
     """
     ordering = ORDERINGS.get(order, ORDERINGS["newest"])
-    subtree = Provision.objects.filter(version_id=provision.version_id).filter(
-        Q(pk=provision.pk) | Q(path__startswith=provision.path + "/")
-    )
+    subtree = provision_subtree(provision=provision)
     after = _after_cursor(order, cursor) if cursor else Q()
     top_level = comment_public_queryset().filter(after, parent__isnull=True).order_by(*ordering)
     provision_ids = list(subtree.values_list("pk", flat=True))
@@ -140,7 +139,7 @@ def comment_counts_by_subtree(*, version: DraftVersion, within: Provision | None
     """
     subtree = None
     if within is not None:
-        subtree = version.provisions.filter(Q(pk=within.pk) | Q(path__startswith=within.path + "/")).values("id")
+        subtree = provision_subtree(provision=within).values("id")
     own = comment_counts_for_version(version=version, provision_ids=subtree)
     if not own:
         return {}
@@ -426,11 +425,7 @@ def comments_carried_forward(*, provision: Provision) -> list[CarriedComment]:
     from comments.quotes import quote_reanchor
 
     version = provision.version
-    subtree = list(
-        Provision.objects.filter(version=version)
-        .filter(Q(pk=provision.pk) | Q(path__startswith=provision.path + "/"))
-        .prefetch_related("texts")
-    )
+    subtree = list(provision_subtree(provision=provision).prefetch_related("texts"))
     by_lineage = {p.lineage_id: p for p in subtree}
     earlier = list(DraftVersion.objects.filter(document_id=version.document_id, number__lt=version.number).values_list("id", flat=True))
     if not earlier:

@@ -7,7 +7,13 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from config.errors import NotFound
-from drafts.models import Document, DraftVersion, Provision, ProvisionText
+from drafts.models import (
+    Document,
+    DraftVersion,
+    Provision,
+    ProvisionChange,
+    ProvisionText,
+)
 
 PUBLIC_STATUSES = (DraftVersion.Status.PUBLISHED, DraftVersion.Status.SUPERSEDED)
 
@@ -118,14 +124,20 @@ def provision_tree_for_version(*, version: DraftVersion, language: str) -> list[
     return roots
 
 
+def provision_subtree(*, provision: Provision) -> QuerySet[Provision]:
+    """A provision and every provision below it in its version (an article and its paragraphs), unordered.
+
+    Read through the version's related manager, so that the rows come with their version attached.
+    """
+    return provision.version.provisions.filter(Q(pk=provision.pk) | Q(path__startswith=provision.path + "/"))
+
+
 def provision_get(*, version: DraftVersion, path: str, language: str) -> ProvisionNode:
     """One provision with its subtree, in `language`."""
     provision = version.provisions.filter(path=path).first()
     if provision is None:
         raise NotFound(f"{version.label} has no provision {path}.")
-    subtree = version.provisions.filter(
-        Q(pk=provision.pk) | Q(path__startswith=provision.path + "/"), order__gte=provision.order
-    ).order_by("order")
+    subtree = provision_subtree(provision=provision).filter(order__gte=provision.order).order_by("order")
     nodes = _provision_nodes(version=version, language=language, provisions=subtree)
     by_id = {node.provision.pk: node for node in nodes}
     for node in nodes[1:]:
@@ -154,11 +166,7 @@ def provision_parallel_texts(*, provision: Provision) -> list[tuple[Provision, l
     """A provision and its subtree with the texts of every language side by side, authoritative first."""
     version = provision.version
     languages = version_text_languages(version=version)
-    subtree = (
-        version.provisions.filter(Q(pk=provision.pk) | Q(path__startswith=provision.path + "/"))
-        .order_by("order")
-        .prefetch_related("texts")
-    )
+    subtree = provision_subtree(provision=provision).order_by("order").prefetch_related("texts")
     rows = []
     for row in subtree:
         texts = {t.language: t for t in row.texts.all()}
@@ -206,7 +214,7 @@ def draft_version_previous(*, version: DraftVersion) -> DraftVersion | None:
 class ComparisonRow:
     """One article-level (or container-level) change, with the texts on each side and their word diff."""
 
-    change: "ProvisionChange"
+    change: ProvisionChange
     old: list[Provision]
     new: list[Provision]
     old_text: str

@@ -73,3 +73,19 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     consultation = factory.SubFactory(ConsultationFactory)
     user = factory.SubFactory(UserFactory)
     role = CommissionMembership.Role.REVIEWER
+
+
+def participant_user(name: str = "Aigerim", *, verified: bool = True, organisation: str = ""):
+    """A user with a primary e-mail address (verified unless told otherwise) and a public participant
+    profile named `name`: what commenting needs. Through the services, as sign-up does."""
+    from allauth.account.models import EmailAddress
+
+    from consult import services as consult_services
+
+    user = UserFactory(username=name.lower().replace(" ", "-"), email=f"{name.lower().replace(' ', '.')}@example.org")
+    EmailAddress.objects.create(user=user, email=user.email, verified=verified, primary=True)
+    consult_services.participant_save(
+        user=user, display_name=name,
+        submitter_type="organisation" if organisation else "individual", organisation_name=organisation,
+    )
+    return user

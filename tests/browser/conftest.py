@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import pytest
-from allauth.account.models import EmailAddress
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -94,21 +93,10 @@ def demo(live_server):
 
 @pytest.fixture
 def make_participant(demo):
-    """A user with a verified e-mail address and a public participant profile (as in tests/comments/conftest.py)."""
-    from consult import services as consult_services
-    from tests.factories import UserFactory
+    """A verified user with a participant profile (tests.factories.participant_user), once the demo is loaded."""
+    from tests.factories import participant_user
 
-    def make(name="Aigerim", *, organisation=""):
-        slug = name.lower().replace(" ", ".")
-        user = UserFactory(username=slug, email=f"{slug}@example.org")
-        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-        consult_services.participant_save(
-            user=user, display_name=name,
-            submitter_type="organisation" if organisation else "individual", organisation_name=organisation,
-        )
-        return user
-
-    return make
+    return participant_user
 
 
 @pytest.fixture(autouse=True)

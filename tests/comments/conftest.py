@@ -1,24 +1,14 @@
 """Fixtures of the comments tests: verified participants and the demo's open draft."""
 import pytest
-from allauth.account.models import EmailAddress
 
-from consult import services as consult_services
 from drafts.models import Provision
-from tests.factories import UserFactory
+from tests.factories import participant_user
 
 
 @pytest.fixture
 def make_participant(db):
-    def make(name="Aigerim", *, verified=True, organisation=""):
-        user = UserFactory(username=name.lower().replace(" ", "-"), email=f"{name.lower().replace(' ', '.')}@example.org")
-        EmailAddress.objects.create(user=user, email=user.email, verified=verified, primary=True)
-        consult_services.participant_save(
-            user=user, display_name=name,
-            submitter_type="organisation" if organisation else "individual", organisation_name=organisation,
-        )
-        return user
-
-    return make
+    """A verified user with a participant profile: tests.factories.participant_user."""
+    return participant_user
 
 
 @pytest.fixture

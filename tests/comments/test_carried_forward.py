@@ -1,5 +1,4 @@
 """Comments follow their provision into the next draft, each with the status of its quote."""
-from pathlib import Path
 
 import pytest
 

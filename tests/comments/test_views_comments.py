@@ -39,7 +39,7 @@ def test_a_verified_participant_comments_and_gets_the_receipt(client, aigerim, d
     receipt_page = client.get(response.url).content.decode()
     assert comment.receipt.number in receipt_page and "Verified" in receipt_page and "has been received" in receipt_page
     assert comment.quote_exact == "spiritual and moral values"
-    article_page = client.get(f"/c/tarvania-2026/constitution/v1/p/II/25/1/").content.decode()
+    article_page = client.get("/c/tarvania-2026/constitution/v1/p/II/25/1/").content.decode()
     assert "Use the ICCPR grounds." in article_page and "«spiritual and moral values»" in article_page
 
 

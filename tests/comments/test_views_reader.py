@@ -1,6 +1,7 @@
 """The public pages on the demo: they render, link provision by provision, switch language and version."""
 import pytest
 
+from comments import services
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +69,16 @@ def test_reader_queries_do_not_grow_with_the_document(client, make_version):
         base = f"/c/{link.consultation.slug}/{link.document.slug}/v1/"
         counts.append((_counted_get(client, base), _counted_get(client, base + "p/I/2/")))
     assert counts[0] == counts[1]
+
+
+def test_replies_add_no_queries_to_a_provision_page(client, aigerim, draft_provision):
+    page = READER + "p/II/25/1/"
+    parents = [
+        services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body=f"Point {n}.", stance="support", language="en")
+        for n in range(3)
+    ]
+    without_replies = _counted_get(client, page)
+    for parent in parents:
+        services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="A reply.", stance="question",
+                                language="en", parent_id=parent.pk)
+    assert _counted_get(client, page) == without_replies

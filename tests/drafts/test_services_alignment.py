@@ -4,7 +4,7 @@ from rest_framework.test import APIClient
 
 from config.errors import ApplicationError, InvalidState
 from drafts import services
-from drafts.models import Alignment, AlignmentCorrection, Provision, ProvisionChange
+from drafts.models import Alignment, AlignmentCorrection, ProvisionChange
 
 pytestmark = pytest.mark.django_db
 
