@@ -14,6 +14,9 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from comments import selectors, services
+from comments.chain import selectors as chain_selectors
+from comments.moderation import selectors as moderation_selectors
+from comments.moderation import services as moderation
 from comments.models import Comment, Receipt
 from comments.ratelimits import client_ip
 from consult import selectors as consult_selectors
@@ -197,7 +200,7 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def report(self, request, pk=None):
         payload = ReasonSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        report = services.comment_report(
+        report = moderation.comment_report(
             comment_id=int(pk), reporter=request.user, reason=payload.validated_data["reason"], client_ip=client_ip(request)
         )
         return Response({"id": report.pk, "status": report.status}, status=status.HTTP_201_CREATED)
@@ -208,7 +211,7 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         """Commission only: hide with a public reason. Nothing is deleted."""
         payload = ReasonSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.comment_hide(comment_id=int(pk), moderator=request.user, reason=payload.validated_data["reason"])
+        moderation.comment_hide(comment_id=int(pk), moderator=request.user, reason=payload.validated_data["reason"])
         return Response(selectors.comment_public_record(selectors.comment_get(comment_id=int(pk))))
 
     @extend_schema(request=ReasonSerializer, responses=OpenApiTypes.OBJECT)
@@ -216,7 +219,7 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def restore(self, request, pk=None):
         payload = ReasonSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.comment_restore(comment_id=int(pk), moderator=request.user, reason=payload.validated_data["reason"])
+        moderation.comment_restore(comment_id=int(pk), moderator=request.user, reason=payload.validated_data["reason"])
         return Response(selectors.comment_public_record(selectors.comment_get(comment_id=int(pk))))
 
 
@@ -231,7 +234,7 @@ class ModerationQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         consultation = consult_selectors.consultation_get(slug=self.request.query_params.get("consultation", ""))
-        return selectors.moderation_queue(consultation=consultation, user=self.request.user)
+        return moderation_selectors.moderation_queue(consultation=consultation, user=self.request.user)
 
 
 class ReceiptSerializer(serializers.ModelSerializer):
@@ -239,7 +242,25 @@ class ReceiptSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Receipt
-        fields = ["number", "sequence", "consultation", "comment", "content_hash", "previous_hash", "chain_hash", "created_at"]
+        fields = [
+            "number", "sequence", "consultation", "kind", "comment", "payload_format", "content_hash", "previous_hash",
+            "chain_hash", "created_at",
+        ]
+
+
+class ChainBreakSerializer(serializers.Serializer):
+    sequence = serializers.IntegerField(help_text="The position concerned; 0 for the chain as a whole.")
+    number = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField()
+
+
+class ChainVerificationSerializer(serializers.Serializer):
+    consultation = serializers.CharField()
+    length = serializers.IntegerField(source="head.length", help_text="How many receipts the chain's head says it has.")
+    head_hash = serializers.CharField(source="head.head_hash", help_text="The newest receipt's chain hash.")
+    stored = serializers.IntegerField(help_text="How many receipts are stored.")
+    intact = serializers.BooleanField()
+    breaks = ChainBreakSerializer(many=True)
 
 
 class ReceiptCursorPagination(CursorPagination):
@@ -263,8 +284,20 @@ class ReceiptViewSet(viewsets.ReadOnlyModelViewSet):
         return receipts.filter(consultation__slug=slug) if slug else receipts
 
     def retrieve(self, request, number=None):
-        receipt = selectors.receipt_get(number=number)
-        return Response({**ReceiptSerializer(receipt).data, "verified": selectors.receipt_check(receipt=receipt)})
+        receipt = chain_selectors.receipt_get(number=number)
+        return Response({**ReceiptSerializer(receipt).data, "verified": chain_selectors.receipt_check(receipt=receipt)})
+
+    @extend_schema(
+        parameters=[OpenApiParameter("consultation", str, required=True, description="The consultation's slug.")],
+        responses=ChainVerificationSerializer,
+    )
+    @action(detail=False, url_path="chain", pagination_class=None)
+    def chain(self, request):
+        """The chain's head (length and newest hash) and a walk of every link against it, as anyone can repeat it:
+        each position present, each link pointing at the one before, each hash matching."""
+        consultation = consult_selectors.consultation_get(slug=request.query_params.get("consultation", ""))
+        report = chain_selectors.chain_verification(consultation=consultation, with_content=False)
+        return Response(ChainVerificationSerializer(report).data)
 
 
 EXPORT_FIELDS = [

@@ -15,17 +15,22 @@ BODY_MAX_LENGTH = 10_000
 QUOTE_CONTEXT_LENGTH = 32
 
 
-class Comment(models.Model):
-    class Stance(models.TextChoices):
-        SUPPORT = "support", _("Support")
-        OPPOSE = "oppose", _("Oppose")
-        PROPOSE_WORDING = "propose_wording", _("Propose wording")
-        QUESTION = "question", _("Question")
+class CommentStance(models.TextChoices):
+    SUPPORT = "support", _("Support")
+    OPPOSE = "oppose", _("Oppose")
+    PROPOSE_WORDING = "propose_wording", _("Propose wording")
+    QUESTION = "question", _("Question")
 
-    class Status(models.TextChoices):
-        PUBLISHED = "published", _("Published")
-        HIDDEN = "hidden", _("Hidden by moderators")
-        WITHDRAWN = "withdrawn", _("Withdrawn by the author")
+
+class CommentStatus(models.TextChoices):
+    PUBLISHED = "published", _("Published")
+    HIDDEN = "hidden", _("Hidden by moderators")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the author")
+
+
+class Comment(models.Model):
+    Stance = CommentStance
+    Status = CommentStatus
 
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="comments")
     version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT, related_name="comments")
@@ -62,7 +67,6 @@ class Comment(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     endorsement_count = models.PositiveIntegerField(default=0)
-    report_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -79,10 +83,18 @@ class Comment(models.Model):
             models.Index(fields=["lineage", "version", "id"], name="comment_lineage_version"),
             models.Index(fields=["consultation", "id"], name="comment_consultation_id"),
         ]
+        # Comments are written by raw SQL (comments.storage) that skips model validation: the database
+        # itself refuses what the model would (migration 0005 adds them without a long lock).
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(quote_start__isnull=True) | models.Q(quote_end__gte=models.F("quote_start")),
                 name="comment_quote_span_ordered",
+            ),
+            models.CheckConstraint(condition=models.Q(status__in=CommentStatus.values), name="comment_status_known"),
+            models.CheckConstraint(condition=models.Q(stance__in=CommentStance.values), name="comment_stance_known"),
+            models.CheckConstraint(
+                condition=~models.Q(status=CommentStatus.HIDDEN) | ~models.Q(moderation_reason=""),
+                name="comment_hidden_has_reason",
             ),
         ]
 
@@ -116,14 +128,22 @@ class ReceiptChain(models.Model):
 
 
 class Receipt(models.Model):
-    """Proof that a comment was accepted: a public number and a link in an append-only hash chain.
+    """A link of a consultation's public record: a public number and a place in an append-only hash chain.
 
-    chain_hash = SHA-256(previous_hash + content_hash + sequence); content_hash covers the
-    comment as submitted. Anyone can re-walk the chain through the API.
+    `kind` says what entered the record and the matching column points at it (a comment today; a
+    decision on a concern next). chain_hash = SHA-256(previous_hash | content_hash | sequence), and
+    content_hash covers the record as it entered, in the payload format the link names
+    (comments/receipts.py). Anyone can re-walk the chain through the API. Links are appended only by
+    comments.chain (one place for the lock and the hashing).
     """
 
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Comment")
+
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="receipts")
-    comment = models.OneToOneField(Comment, on_delete=models.PROTECT, related_name="receipt")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.COMMENT)
+    comment = models.OneToOneField(Comment, null=True, blank=True, on_delete=models.PROTECT, related_name="receipt")
+    payload_format = models.PositiveSmallIntegerField(default=1, help_text=_("The version of what content_hash covers."))
     sequence = models.PositiveBigIntegerField()
     number = models.CharField(max_length=120, unique=True)
     content_hash = models.CharField(max_length=64)
@@ -135,6 +155,9 @@ class Receipt(models.Model):
         ordering = ["consultation_id", "sequence"]
         constraints = [
             models.UniqueConstraint(fields=["consultation", "sequence"], name="receipt_unique_sequence"),
+            models.CheckConstraint(
+                condition=~models.Q(kind="comment") | models.Q(comment__isnull=False), name="receipt_comment_has_comment"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -192,8 +215,10 @@ class ModerationEvent(models.Model):
 class OutboxEmail(models.Model):
     """An e-mail to send, written in the same transaction as what caused it.
 
-    A Celery task sends it after commit; if Redis or the worker is down, the periodic
-    sweep sends it later. The comment never waits for, or depends on, the e-mail.
+    A Celery task sends it after commit; if Redis or the worker is down, the periodic sweep sends it
+    later. The comment never waits for, or depends on, the e-mail. Each attempt is counted in its own
+    transaction before sending; a failed one is tried again after a growing delay, a bounded number
+    of times (settings.OUTBOX_MAX_ATTEMPTS), then the e-mail is marked failed with its last error.
     """
 
     to = models.EmailField()
@@ -206,6 +231,26 @@ class OutboxEmail(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Not tried again before this (the delay after a failed attempt).")
+    )
+    last_error = models.TextField(blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True, help_text=_("Given up after the last allowed attempt."))
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["id"], name="outbox_pending",
+                condition=models.Q(sent_at__isnull=True, failed_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"E-mail {self.pk} to {self.to}"
+
+    @property
+    def state(self) -> str:
+        if self.sent_at:
+            return "sent"
+        return "failed" if self.failed_at else "pending"

@@ -1,4 +1,8 @@
-"""Reads of the comments app: what the public sees, in a fixed number of queries per page."""
+"""Reading comments: what the public sees, in a fixed number of queries per page, and what submitting one reads.
+
+The chain, notifications and moderation have their own packages (comments/chain, comments/notifications,
+comments/moderation).
+"""
 from __future__ import annotations
 
 import datetime
@@ -17,14 +21,10 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from comments import receipts
-from comments.models import Comment, OutboxEmail, Receipt, Report
-from comments.storage import comment_canonical_payload
-from config.errors import NotFound, PermissionDenied
+from comments.models import Comment
+from config.errors import NotFound
 from consult.models import Consultation, Participant, Phase
-from consult.selectors import can_moderate
 from drafts.models import Document, DraftVersion, Provision, ProvisionText
 from drafts.selectors import provision_subtree
 
@@ -201,27 +201,6 @@ def comment_get(*, comment_id: int) -> Comment:
     return comment
 
 
-def moderation_queue(*, consultation: Consultation, user) -> QuerySet[Comment]:
-    """Comments with open reports, most reported first, with their open reports: for the commission only."""
-    if not can_moderate(user=user, consultation=consultation):
-        raise PermissionDenied(_("Only the commission of this consultation sees its moderation queue."), code="not_commission")
-    return (
-        Comment.objects.filter(consultation=consultation, reports__status=Report.Status.OPEN)
-        .annotate(open_reports=Count("reports", filter=Q(reports__status=Report.Status.OPEN)))
-        .select_related("provision", "version__document", "receipt")
-        .prefetch_related(Prefetch("reports", queryset=Report.objects.filter(status=Report.Status.OPEN)))
-        .order_by("-open_reports", "id")
-        .distinct()
-    )
-
-
-def receipt_get(*, number: str) -> Receipt:
-    receipt = Receipt.objects.select_related("comment__provision__version__document", "consultation").filter(number=number.strip().upper()).first()
-    if receipt is None:
-        raise NotFound(f"No receipt {number!r}.")
-    return receipt
-
-
 @dataclass(frozen=True)
 class SubmissionContext:
     """What accepting a comment on one provision depends on, read in one query.
@@ -308,54 +287,6 @@ def _loaded(model, **values):
     if len(names) != len(values):
         raise ValueError(f"{model.__name__} has no field {sorted(set(values) - set(names))}")
     return model.from_db("default", names, [values[name] for name in names])
-
-
-def receipt_check(*, receipt: Receipt) -> bool:
-    """Does this receipt link correctly to the one before it, and does its hash match its content?"""
-    previous = (
-        Receipt.objects.filter(consultation_id=receipt.consultation_id, sequence=receipt.sequence - 1)
-        .values_list("chain_hash", flat=True)
-        .first()
-    ) or receipts.GENESIS_HASH
-    return receipt.previous_hash == previous and receipt.chain_hash == receipts.chain_hash(
-        previous_hash=receipt.previous_hash, content_hash=receipt.content_hash, sequence=receipt.sequence
-    )
-
-
-def receipt_chain_links(*, consultation: Consultation) -> Iterator[receipts.ChainLink]:
-    for row in Receipt.objects.filter(consultation=consultation).order_by("sequence").iterator(chunk_size=2000):
-        yield _link(row)
-
-
-def receipt_chain_content(*, consultation: Consultation) -> dict[int, str]:
-    """Content hashes recomputed from the stored comments (as submitted, before any edit)."""
-    recomputed = {}
-    comments = (
-        Comment.objects.filter(consultation=consultation)
-        .select_related("receipt")
-        .prefetch_related("revisions")
-        .order_by("id")
-    )
-    for comment in comments.iterator(chunk_size=2000):
-        receipt = getattr(comment, "receipt", None)
-        if receipt is None:
-            continue
-        original = next(iter(comment.revisions.all()), None)
-        payload = comment_canonical_payload(comment, original=original)
-        recomputed[receipt.sequence] = receipts.content_hash(payload)
-    return recomputed
-
-
-def _link(receipt: Receipt) -> receipts.ChainLink:
-    return receipts.ChainLink(
-        sequence=receipt.sequence, number=receipt.number, content_hash=receipt.content_hash,
-        previous_hash=receipt.previous_hash, chain_hash=receipt.chain_hash,
-    )
-
-
-def outbox_pending(*, limit: int = 5000) -> list[int]:
-    """E-mails not sent yet (oldest first), short of those that failed ten times."""
-    return list(OutboxEmail.objects.filter(sent_at__isnull=True, attempts__lt=10).order_by("pk").values_list("pk", flat=True)[:limit])
 
 
 def comment_export_rows(*, consultation: Consultation) -> Iterator[dict]:

@@ -1,4 +1,4 @@
-"""Writes of the comments app: submitting, editing, withdrawing, endorsing, reporting and moderating comments.
+"""Writes of the comments app: submitting, editing, withdrawing and endorsing comments.
 
 Every `comment_*` service first checks (input, then rights, then state) and only then writes,
 inside one transaction: a refused call changes nothing. A comment and its receipt are committed
@@ -13,7 +13,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -21,14 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from comments import selectors, storage
+from comments.notifications.services import outbox_send_soon
 from comments.models import (
     BODY_MAX_LENGTH,
     Comment,
     CommentRevision,
     Endorsement,
-    ModerationEvent,
-    OutboxEmail,
-    Report,
 )
 from comments.quotes import quote_locate
 from comments.ratelimits import rate_limit_hit
@@ -38,11 +35,6 @@ from drafts.models import DraftVersion, Provision
 
 logger = logging.getLogger(__name__)
 
-OUTBOX_SWEEP_REQUESTED = "comments:outbox-sweep-requested"
-OUTBOX_SWEEP_DELAY_SECONDS = 1  # e-mails committed meanwhile go out with the same sweep
-OUTBOX_SWEEP_REQUEST_TIMEOUT = 30  # a lost sweep blocks new requests at most this long (beat sweeps every minute)
-REPORT_REASON_MAX_LENGTH = 1000
-MODERATION_REASON_MAX_LENGTH = 500
 
 
 @dataclass(frozen=True)
@@ -191,74 +183,10 @@ def _check_quote(quote: QuoteInput, provision_text: str | None):
     return span
 
 
-def _receipt_message(comment: Comment) -> tuple[str, str]:
-    """Subject and body of the receipt e-mail, rendered when it is sent (not inside the comment's transaction)."""
-    receipt = comment.receipt
-    subject = _("Your comment was received: %(number)s") % {"number": receipt.number}
-    body = _(
-        "Thank you for your comment on %(provision)s (%(path)s) of %(document)s, %(version)s.\n\n"
-        "Tracking number: %(number)s\nReceipt hash: %(hash)s\n\n"
-        "Anyone can check this receipt at /receipts/%(number)s/ on the consultation site."
-    ) % {
-        "provision": comment.provision, "path": comment.provision.path, "document": comment.version.document.title,
-        "version": comment.version.label, "number": receipt.number, "hash": receipt.chain_hash,
-    }
-    return subject, body
-
-
-def outbox_send_soon() -> None:
-    """After commit, have a worker send the outbox in about a second (comments.tasks.outbox_sweep).
-
-    At most one sweep waits at a time: a burst of comments costs one task, and a request pays one
-    Redis SET NX instead of a Celery publish. A sweep clears the flag before it reads the outbox, so
-    every e-mail committed before the flag was seen set is read by the sweep waiting behind it.
-    If Redis or the broker is down, the periodic sweep sends the e-mail later.
-    """
-
-    def request_sweep() -> None:
-        from comments.tasks import outbox_sweep
-
-        if not cache.add(OUTBOX_SWEEP_REQUESTED, True, timeout=OUTBOX_SWEEP_REQUEST_TIMEOUT):
-            return
-        try:
-            outbox_sweep.apply_async(countdown=OUTBOX_SWEEP_DELAY_SECONDS, retry=False)
-        except Exception:  # the broker being down must never fail the request
-            cache.delete(OUTBOX_SWEEP_REQUESTED)
-            logger.warning("Could not queue the outbox sweep; the periodic sweep will send the e-mail", exc_info=True)
-
-    transaction.on_commit(request_sweep)
-
-
-def outbox_sweep_begin() -> None:
-    """Called by a sweep before it reads the outbox: e-mails committed from now on request a new sweep."""
-    cache.delete(OUTBOX_SWEEP_REQUESTED)
-
-
-def outbox_email_deliver(*, outbox_id: int) -> bool:
-    """Send one outbox e-mail unless already sent; True when it was sent now. Idempotent under retries."""
-    from django.core.mail import send_mail
-
-    with transaction.atomic():
-        email = OutboxEmail.objects.select_for_update(skip_locked=True).filter(pk=outbox_id, sent_at__isnull=True).first()
-        if email is None:
-            return False
-        OutboxEmail.objects.filter(pk=email.pk).update(attempts=F("attempts") + 1)
-        if email.comment_id:
-            comment = Comment.objects.select_related("receipt", "provision", "version__document").get(pk=email.comment_id)
-            email.subject, email.body = _receipt_message(comment)
-        send_mail(email.subject, email.body, None, [email.to])
-        email.sent_at = timezone.now()
-        email.save(update_fields=["sent_at", "subject", "body"])
-    return True
-
-
-# --- the author's own changes --------------------------------------------------------------------
-
-
 def comment_edit(*, comment_id: int, author: AbstractBaseUser, body: str, stance: str | None = None, proposed_wording: str | None = None) -> Comment:
     """Correct a comment within the edit window, unless it was moderated; the previous text is kept."""
     with transaction.atomic():
-        comment = _comment_locked(comment_id)
+        comment = comment_lock(comment_id=comment_id)
         _check_author(comment, author)
         if comment.status != Comment.Status.PUBLISHED:
             raise PermissionDenied(_("A hidden or withdrawn comment cannot be edited."), code="not_editable")
@@ -291,7 +219,7 @@ def edit_window_minutes() -> int:
 def comment_withdraw(*, comment_id: int, author: AbstractBaseUser) -> Comment:
     """The author withdraws a comment: it stays in the record (and the chain), shown as withdrawn."""
     with transaction.atomic():
-        comment = _comment_locked(comment_id)
+        comment = comment_lock(comment_id=comment_id)
         _check_author(comment, author)
         if comment.status == Comment.Status.WITHDRAWN:
             raise InvalidState(_("This comment is already withdrawn."), code="already_withdrawn")
@@ -301,7 +229,8 @@ def comment_withdraw(*, comment_id: int, author: AbstractBaseUser) -> Comment:
     return comment
 
 
-def _comment_locked(comment_id: int) -> Comment:
+def comment_lock(*, comment_id: int) -> Comment:
+    """The comment, locked until the caller's transaction ends (the caller must hold one)."""
     comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
     if comment is None:
         raise NotFound(_("There is no comment %(id)s.") % {"id": comment_id})
@@ -313,7 +242,7 @@ def _check_author(comment: Comment, user) -> None:
         raise PermissionDenied(_("Only the author can change this comment."), code="not_author")
 
 
-# --- endorsing and reporting ---------------------------------------------------------------------
+# --- endorsing ---------------------------------------------------------------------------------
 
 
 def comment_endorse(*, comment_id: int, user: AbstractBaseUser | AnonymousUser, client_ip: str | None = None) -> Comment:
@@ -345,79 +274,3 @@ def comment_unendorse(*, comment_id: int, user: AbstractBaseUser) -> Comment:
     return Comment.objects.get(pk=comment_id)
 
 
-def comment_report(*, comment_id: int, reporter: AbstractBaseUser | AnonymousUser, reason: str, client_ip: str | None = None) -> Report:
-    """Anyone signed in may report a comment to the moderators, once, with a reason."""
-    if not reporter.is_authenticated:
-        raise PermissionDenied(_("Sign in to report a comment."), code="not_authenticated")
-    reason = reason.strip()
-    if not reason or len(reason) > REPORT_REASON_MAX_LENGTH:
-        raise ApplicationError(
-            _("Say briefly why this comment breaks the rules (at most %(max)d characters).") % {"max": REPORT_REASON_MAX_LENGTH},
-            fields={"reason": [_("Required.")]},
-        )
-    comment = Comment.objects.filter(pk=comment_id).first()
-    if comment is None:
-        raise NotFound(_("There is no comment %(id)s.") % {"id": comment_id})
-    rate_limit_hit(action="report", user_id=reporter.pk, ip=client_ip)
-    try:
-        with transaction.atomic():
-            report = Report.objects.create(comment=comment, reporter=reporter, reason=reason)
-            Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
-    except IntegrityError:
-        raise InvalidState(_("You have already reported this comment."), code="already_reported") from None
-    return report
-
-
-# --- moderation ----------------------------------------------------------------------------------
-
-
-def comment_hide(*, comment_id: int, moderator: AbstractBaseUser, reason: str) -> Comment:
-    """Hide a comment with a public reason. It keeps its receipt and its place in the chain; nothing is deleted."""
-    reason = reason.strip()
-    if not reason or len(reason) > MODERATION_REASON_MAX_LENGTH:
-        raise ApplicationError(_("Give the public reason for hiding this comment."), fields={"reason": [_("Required.")]})
-    with transaction.atomic():
-        comment = _comment_locked(comment_id)
-        _check_moderator(comment, moderator)
-        if comment.status == Comment.Status.HIDDEN:
-            raise InvalidState(_("This comment is already hidden."), code="already_hidden")
-        comment.status = Comment.Status.HIDDEN
-        comment.moderation_reason, comment.moderated_by, comment.moderated_at = reason, moderator, timezone.now()
-        comment.save(update_fields=["status", "moderation_reason", "moderated_by", "moderated_at"])
-        _reports_close(comment, moderator, Report.Status.ACTIONED)
-        ModerationEvent.objects.create(comment=comment, actor=moderator, action=ModerationEvent.Action.HIDE, reason=reason)
-    return comment
-
-
-def comment_restore(*, comment_id: int, moderator: AbstractBaseUser, reason: str = "") -> Comment:
-    """Show a hidden comment again (a moderation mistake); the event stays in the audit trail."""
-    with transaction.atomic():
-        comment = _comment_locked(comment_id)
-        _check_moderator(comment, moderator)
-        if comment.status != Comment.Status.HIDDEN:
-            raise InvalidState(_("Only a hidden comment can be restored."), code="not_hidden")
-        comment.status = Comment.Status.PUBLISHED
-        comment.moderated_by, comment.moderated_at = moderator, timezone.now()
-        comment.save(update_fields=["status", "moderated_by", "moderated_at"])
-        ModerationEvent.objects.create(comment=comment, actor=moderator, action=ModerationEvent.Action.RESTORE, reason=reason.strip())
-    return comment
-
-
-def comment_reports_dismiss(*, comment_id: int, moderator: AbstractBaseUser) -> Comment:
-    with transaction.atomic():
-        comment = _comment_locked(comment_id)
-        _check_moderator(comment, moderator)
-        _reports_close(comment, moderator, Report.Status.DISMISSED)
-        ModerationEvent.objects.create(comment=comment, actor=moderator, action=ModerationEvent.Action.DISMISS_REPORTS)
-    return comment
-
-
-def _check_moderator(comment: Comment, user) -> None:
-    if not consult_selectors.can_moderate(user=user, consultation=comment.consultation):
-        raise PermissionDenied(_("Only the commission of this consultation can moderate its comments."), code="not_commission")
-
-
-def _reports_close(comment: Comment, moderator, status: str) -> None:
-    Report.objects.filter(comment=comment, status=Report.Status.OPEN).update(
-        status=status, resolved_at=timezone.now(), resolved_by=moderator
-    )

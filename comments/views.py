@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from comments import selectors, services
+from comments.chain import selectors as chain_selectors
+from comments.moderation import selectors as moderation_selectors
+from comments.moderation import services as moderation
 from comments.forms import CommentEditForm, CommentForm
 from comments.ratelimits import client_ip
 from config.errors import ApplicationError, NotFound, PermissionDenied
@@ -121,11 +124,14 @@ def comment_create_view(request, slug, document_slug, number, provision_path):
 
 
 def receipt_detail_view(request, number):
-    receipt = selectors.receipt_get(number=number)
+    receipt = chain_selectors.receipt_get(number=number)
     return render(
         request,
         "comments/receipt_detail.html",
-        {"receipt": receipt, "verified": selectors.receipt_check(receipt=receipt), "is_new": request.GET.get("new") == "1"},
+        {
+            "receipt": receipt, "verified": chain_selectors.receipt_check(receipt=receipt),
+            "head": chain_selectors.chain_head(consultation=receipt.consultation), "is_new": request.GET.get("new") == "1",
+        },
     )
 
 
@@ -133,7 +139,7 @@ def receipt_lookup_view(request):
     number = request.GET.get("number", "").strip()
     if number:
         try:
-            return redirect("receipt-detail", selectors.receipt_get(number=number).number)
+            return redirect("receipt-detail", chain_selectors.receipt_get(number=number).number)
         except NotFound:
             messages.error(request, _("No receipt has the number %(number)s.") % {"number": number})
     return render(request, "comments/receipt_lookup.html", {"number": number})
@@ -146,10 +152,10 @@ def _comment_actions(request, comment_id: int) -> dict:
         "endorse": (lambda: services.comment_endorse(comment_id=comment_id, user=user, client_ip=ip), _("Thank you: your endorsement was added.")),
         "unendorse": (lambda: services.comment_unendorse(comment_id=comment_id, user=user), _("Your endorsement was taken back.")),
         "withdraw": (lambda: services.comment_withdraw(comment_id=comment_id, author=user), _("Your comment is withdrawn; it stays in the public record as withdrawn.")),
-        "report": (lambda: services.comment_report(comment_id=comment_id, reporter=user, reason=reason, client_ip=ip), _("Thank you: the moderators will look at this comment.")),
-        "hide": (lambda: services.comment_hide(comment_id=comment_id, moderator=user, reason=reason), _("The comment is hidden; its receipt stays in the chain.")),
-        "restore": (lambda: services.comment_restore(comment_id=comment_id, moderator=user), _("The comment is shown again.")),
-        "dismiss-reports": (lambda: services.comment_reports_dismiss(comment_id=comment_id, moderator=user), _("The reports were dismissed.")),
+        "report": (lambda: moderation.comment_report(comment_id=comment_id, reporter=user, reason=reason, client_ip=ip), _("Thank you: the moderators will look at this comment.")),
+        "hide": (lambda: moderation.comment_hide(comment_id=comment_id, moderator=user, reason=reason), _("The comment is hidden; its receipt stays in the chain.")),
+        "restore": (lambda: moderation.comment_restore(comment_id=comment_id, moderator=user), _("The comment is shown again.")),
+        "dismiss-reports": (lambda: moderation.comment_reports_dismiss(comment_id=comment_id, moderator=user), _("The reports were dismissed.")),
     }
 
 
@@ -200,7 +206,7 @@ def moderation_queue_view(request, slug):
     from django.core.paginator import Paginator
 
     consultation = consult_selectors.consultation_get(slug=slug)
-    page = Paginator(selectors.moderation_queue(consultation=consultation, user=request.user), 25).get_page(request.GET.get("page"))
+    page = Paginator(moderation_selectors.moderation_queue(consultation=consultation, user=request.user), 25).get_page(request.GET.get("page"))
     return render(request, "comments/moderation_queue.html", {"consultation": consultation, "page": page})
 
 

@@ -7,6 +7,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from comments import services
+from comments.moderation import services as moderation
 from comments.models import Comment, Endorsement, Report
 from tests.factories import MembershipFactory
 
@@ -146,7 +147,7 @@ def test_hide_is_for_the_commission_of_that_consultation(comment, make_participa
 
 
 def test_moderation_queue_is_for_the_commission(comment, make_participant, demo):
-    services.comment_report(comment_id=comment.pk, reporter=make_participant("Bolat"), reason="Spam")
+    moderation.comment_report(comment_id=comment.pk, reporter=make_participant("Bolat"), reason="Spam")
     assert client_for(make_participant("Citizen")).get("/api/v1/moderation/", {"consultation": demo.slug}).status_code == 403
     member = make_participant("Member")
     MembershipFactory(consultation=demo, user=member)
@@ -165,7 +166,7 @@ def test_receipt_chain_is_public_and_verifies(comment, make_participant, draft_p
 
 
 def test_exports_stream_every_comment_without_personal_data(comment, aigerim, draft_provision):
-    services.comment_hide(comment_id=comment.pk, moderator=_staff(), reason="Off topic")
+    moderation.comment_hide(comment_id=comment.pk, moderator=_staff(), reason="Off topic")
     services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="Visible, «quoted» & <b>", stance="support", language="en")
     response = client_for().get("/api/v1/consultations/tarvania-2026/export/comments.csv")
     assert response.status_code == 200 and response.streaming

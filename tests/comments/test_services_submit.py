@@ -2,7 +2,6 @@
 import datetime
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 
 from comments import services
@@ -36,15 +35,6 @@ def test_a_comment_is_saved_with_its_receipt_and_an_email(aigerim, draft_provisi
     receipt = comment.receipt
     assert receipt.sequence == 1 and receipt.number == "TARVANIA-2026-0000001"
     assert OutboxEmail.objects.get().to == "aigerim@example.org"
-
-
-def test_the_receipt_email_is_sent_by_the_outbox(aigerim, draft_provision):
-    submit(aigerim, draft_provision)
-    outbox = OutboxEmail.objects.get()
-    assert services.outbox_email_deliver(outbox_id=outbox.pk) is True
-    assert services.outbox_email_deliver(outbox_id=outbox.pk) is False  # idempotent
-    [message] = mail.outbox
-    assert "TARVANIA-2026-0000001" in message.subject and message.to == ["aigerim@example.org"]
 
 
 def test_a_quote_is_checked_and_anchored(aigerim, draft_provision):

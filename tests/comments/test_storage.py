@@ -2,7 +2,9 @@
 import pytest
 from django.db import DataError, connection
 
-from comments import receipts, selectors, storage
+from comments import receipts, storage
+from comments.chain import selectors as chain_selectors
+from comments.chain import services as chain_services
 from comments.models import Comment, OutboxEmail, Receipt, ReceiptChain
 from tests.factories import ConsultationFactory
 
@@ -21,8 +23,8 @@ def _comment(provision, author, consultation, **fields):
 
 @pytest.mark.parametrize("sequence", [1, 42, 9_999_999, 10_000_000, 123_456_789])
 def test_the_database_numbers_and_hashes_receipts_as_the_pure_chain_does(sequence):
-    number = storage.RECEIPT_NUMBER_SQL.format(sequence="CAST(%(sequence)s AS bigint)")
-    digest = storage.CHAIN_HASH_SQL.format(previous="%(previous)s", sequence="CAST(%(sequence)s AS bigint)")
+    number = chain_services.RECEIPT_NUMBER_SQL.format(sequence="CAST(%(sequence)s AS bigint)")
+    digest = chain_services.CHAIN_HASH_SQL.format(previous="%(previous)s", sequence="CAST(%(sequence)s AS bigint)")
     previous, content = "ab" * 32, "cd" * 32
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {number}, {digest}", {"number_prefix": "TARVANIA-2026-", "sequence": sequence, "previous": previous, "content_hash": content})
@@ -46,8 +48,8 @@ def test_both_ways_extend_one_chain_that_verifies(aigerim, draft_provision):
     assert [(r.sequence, r.number, r.chain_hash) for r in saved] == [(c.receipt.sequence, c.receipt.number, c.receipt.chain_hash) for c in stored]
     assert [r.number for r in saved] == [f"CHAIN-TEST-{n:07d}" for n in range(1, 7)]
     assert saved[0].previous_hash == receipts.GENESIS_HASH
-    links = list(selectors.receipt_chain_links(consultation=consultation))
-    assert receipts.chain_verify(links, recomputed_content=selectors.receipt_chain_content(consultation=consultation)) is None
+    assert chain_selectors.chain_verification(consultation=consultation).intact
+    assert {(r.kind, r.payload_format) for r in saved} == {("comment", receipts.COMMENT_PAYLOAD_FORMAT)}
     chain = ReceiptChain.objects.get(consultation=consultation)
     assert (chain.length, chain.head_hash) == (6, saved[-1].chain_hash)
     assert OutboxEmail.objects.filter(comment__consultation=consultation, sent_at__isnull=True).count() == 6
@@ -64,3 +66,19 @@ def test_a_refused_write_leaves_nothing_behind(aigerim, draft_provision, way):
     assert Comment.objects.filter(consultation=consultation).count() == Receipt.objects.filter(consultation=consultation).count() == 1
     assert ReceiptChain.objects.get(consultation=consultation).length == 1
     assert OutboxEmail.objects.filter(comment__consultation=consultation).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("status", "deleted"), ("stance", "shrug"), ("status", "hidden")],  # hidden with no moderation reason
+)
+def test_the_database_refuses_what_the_model_would(aigerim, draft_provision, column, value):
+    """The one-statement path skips model validation: the table's CHECK constraints refuse instead."""
+    from django.db import IntegrityError
+
+    consultation = ConsultationFactory(slug="checked")
+    comment = _comment(draft_provision, aigerim, consultation, **{column: value})
+    with pytest.raises(IntegrityError):
+        storage.comment_store_in_one_statement(comment, receipt_email="aigerim@example.org", consultation_slug=consultation.slug)
+    assert not Comment.objects.filter(consultation=consultation).exists()
+    assert not Receipt.objects.filter(consultation=consultation).exists()

@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from comments import services
+from comments.moderation import services as moderation
 from comments.models import Comment, Report
 from consult.models import Phase
 from tests.factories import MembershipFactory
@@ -89,7 +90,7 @@ def test_comments_are_paginated_and_ordered(client, aigerim, make_participant, d
 def test_reader_shows_counts_and_hidden_counts(client, aigerim, draft_provision, demo):
     comment = services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="A.", stance="support", language="en")
     services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="B.", stance="support", language="en")
-    services.comment_hide(comment_id=comment.pk, moderator=_member(demo, "Mod"), reason="Spam")
+    moderation.comment_hide(comment_id=comment.pk, moderator=_member(demo, "Mod"), reason="Spam")
     page = client.get("/c/tarvania-2026/constitution/v1/").content.decode()
     assert "1 comment" in page and "1 hidden by moderators" in page
 
@@ -120,7 +121,7 @@ def test_author_corrects_within_the_window(client, aigerim, draft_provision):
 
 def test_moderation_queue_and_hiding_through_the_page(client, aigerim, make_participant, draft_provision, demo):
     comment = services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="Rude words.", stance="oppose", language="en")
-    services.comment_report(comment_id=comment.pk, reporter=make_participant("Reporter"), reason="Insulting")
+    moderation.comment_report(comment_id=comment.pk, reporter=make_participant("Reporter"), reason="Insulting")
     client.force_login(make_participant("Citizen"))
     assert client.get("/c/tarvania-2026/moderation/").status_code == 403
     client.force_login(_member(demo, "Moderator"))

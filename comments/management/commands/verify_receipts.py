@@ -1,11 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from comments import receipts, selectors
+from comments.chain import selectors
 from consult.models import Consultation
 
 
 class Command(BaseCommand):
-    help = "Recompute every consultation's receipt chain from the stored comments and report the first mismatch."
+    help = (
+        "Walk every consultation's receipt chain against its head, recompute every receipt from the stored "
+        "records, and report each problem: a missing, altered or unlinked receipt, a comment without one."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--consultation", help="Slug; default all consultations.")
@@ -16,13 +19,12 @@ class Command(BaseCommand):
             consultations = consultations.filter(slug=consultation)
         broken = False
         for item in consultations:
-            content = selectors.receipt_chain_content(consultation=item)
-            links = list(selectors.receipt_chain_links(consultation=item))
-            failure = receipts.chain_verify(links, recomputed_content=content)
-            if failure:
-                broken = True
-                self.stderr.write(f"{item.slug}: receipt {failure.number} (#{failure.sequence}) {failure.reason}")
-            else:
-                self.stdout.write(f"{item.slug}: {len(links)} receipts, chain intact")
+            report = selectors.chain_verification(consultation=item)
+            if report.intact:
+                self.stdout.write(f"{item.slug}: {report.stored} receipts, chain intact (head {report.head.head_hash})")
+                continue
+            broken = True
+            for problem in report.breaks:
+                self.stderr.write(f"{item.slug}: {problem}")
         if broken:
             raise CommandError("The receipt chain is broken.")

@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from comments import services
+from comments.moderation import services as moderation
 from comments.models import Comment, ModerationEvent, Receipt, Report
 from config.errors import ApplicationError, InvalidState, PermissionDenied
 from tests.factories import MembershipFactory
@@ -54,7 +55,7 @@ def test_the_closed_edit_window_is_named_in_the_readers_language(comment, aigeri
 
 
 def test_edit_of_a_moderated_comment_is_refused(comment, aigerim, member):
-    services.comment_hide(comment_id=comment.pk, moderator=member, reason="Off topic")
+    moderation.comment_hide(comment_id=comment.pk, moderator=member, reason="Off topic")
     with pytest.raises(PermissionDenied):
         services.comment_edit(comment_id=comment.pk, author=aigerim, body="Sneaky.")
 
@@ -82,37 +83,37 @@ def test_withdraw_keeps_the_comment_and_its_receipt(comment, aigerim):
 
 def test_hide_keeps_everything_and_audits(comment, member, make_participant):
     reporter = make_participant("Reporter")
-    services.comment_report(comment_id=comment.pk, reporter=reporter, reason="Insult")
-    services.comment_hide(comment_id=comment.pk, moderator=member, reason="Personal attack")
+    moderation.comment_report(comment_id=comment.pk, reporter=reporter, reason="Insult")
+    moderation.comment_hide(comment_id=comment.pk, moderator=member, reason="Personal attack")
     comment.refresh_from_db()
     assert (comment.status, comment.moderation_reason, comment.moderated_by) == ("hidden", "Personal attack", member)
     assert comment.body == "Original words." and Receipt.objects.filter(comment=comment).exists()
     assert Report.objects.get().status == "actioned"
     assert list(ModerationEvent.objects.values_list("action", "reason")) == [("hide", "Personal attack")]
-    services.comment_restore(comment_id=comment.pk, moderator=member)
+    moderation.comment_restore(comment_id=comment.pk, moderator=member)
     assert Comment.objects.get().status == "published"
     assert ModerationEvent.objects.count() == 2
 
 
 def test_hide_needs_a_reason_and_a_commission_member(comment, member, make_participant):
     with pytest.raises(ApplicationError):
-        services.comment_hide(comment_id=comment.pk, moderator=member, reason=" ")
+        moderation.comment_hide(comment_id=comment.pk, moderator=member, reason=" ")
     with pytest.raises(PermissionDenied):
-        services.comment_hide(comment_id=comment.pk, moderator=make_participant("Bolat"), reason="I dislike it")
+        moderation.comment_hide(comment_id=comment.pk, moderator=make_participant("Bolat"), reason="I dislike it")
     assert Comment.objects.get().status == "published" and not ModerationEvent.objects.exists()
 
 
 def test_dismissing_reports_leaves_the_comment(comment, member, make_participant):
-    services.comment_report(comment_id=comment.pk, reporter=make_participant("Reporter"), reason="Spam?")
-    services.comment_reports_dismiss(comment_id=comment.pk, moderator=member)
+    moderation.comment_report(comment_id=comment.pk, reporter=make_participant("Reporter"), reason="Spam?")
+    moderation.comment_reports_dismiss(comment_id=comment.pk, moderator=member)
     assert Report.objects.get().status == "dismissed" and Comment.objects.get().status == "published"
 
 
 def test_moderation_never_deletes(comment, aigerim, member, make_participant):
     before = Comment.objects.count(), Receipt.objects.count()
-    services.comment_report(comment_id=comment.pk, reporter=make_participant("R"), reason="x")
-    services.comment_hide(comment_id=comment.pk, moderator=member, reason="x")
-    services.comment_restore(comment_id=comment.pk, moderator=member)
+    moderation.comment_report(comment_id=comment.pk, reporter=make_participant("R"), reason="x")
+    moderation.comment_hide(comment_id=comment.pk, moderator=member, reason="x")
+    moderation.comment_restore(comment_id=comment.pk, moderator=member)
     services.comment_withdraw(comment_id=comment.pk, author=aigerim)
     assert (Comment.objects.count(), Receipt.objects.count()) == before
     assert Comment.objects.get().body == "Original words."

@@ -1,0 +1,97 @@
+"""Writes of moderation: readers report comments; the commission hides, restores and dismisses reports.
+
+Hiding never deletes: a hidden comment keeps its receipt and its place in the chain, its public reason
+is shown, and every action is an audit event written in the same transaction.
+"""
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comments.models import Comment, ModerationEvent, Report
+from comments.ratelimits import rate_limit_hit
+from comments.services import comment_lock
+from config.errors import ApplicationError, InvalidState, NotFound, PermissionDenied
+from consult import selectors as consult_selectors
+
+REPORT_REASON_MAX_LENGTH = 1000
+MODERATION_REASON_MAX_LENGTH = 500
+
+
+def comment_report(*, comment_id: int, reporter: AbstractBaseUser | AnonymousUser, reason: str, client_ip: str | None = None) -> Report:
+    """Anyone signed in may report a comment to the moderators, once, with a reason."""
+    if not reporter.is_authenticated:
+        raise PermissionDenied(_("Sign in to report a comment."), code="not_authenticated")
+    reason = reason.strip()
+    if not reason or len(reason) > REPORT_REASON_MAX_LENGTH:
+        raise ApplicationError(
+            _("Say briefly why this comment breaks the rules (at most %(max)d characters).") % {"max": REPORT_REASON_MAX_LENGTH},
+            fields={"reason": [_("Required.")]},
+        )
+    comment = Comment.objects.filter(pk=comment_id).first()
+    if comment is None:
+        raise NotFound(_("There is no comment %(id)s.") % {"id": comment_id})
+    rate_limit_hit(action="report", user_id=reporter.pk, ip=client_ip)
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(comment=comment, reporter=reporter, reason=reason)
+    except IntegrityError:
+        raise InvalidState(_("You have already reported this comment."), code="already_reported") from None
+    return report
+
+
+# --- moderation ----------------------------------------------------------------------------------
+
+
+def comment_hide(*, comment_id: int, moderator: AbstractBaseUser, reason: str) -> Comment:
+    """Hide a comment with a public reason. It keeps its receipt and its place in the chain; nothing is deleted."""
+    reason = reason.strip()
+    if not reason or len(reason) > MODERATION_REASON_MAX_LENGTH:
+        raise ApplicationError(_("Give the public reason for hiding this comment."), fields={"reason": [_("Required.")]})
+    with transaction.atomic():
+        comment = comment_lock(comment_id=comment_id)
+        _check_moderator(comment, moderator)
+        if comment.status == Comment.Status.HIDDEN:
+            raise InvalidState(_("This comment is already hidden."), code="already_hidden")
+        comment.status = Comment.Status.HIDDEN
+        comment.moderation_reason, comment.moderated_by, comment.moderated_at = reason, moderator, timezone.now()
+        comment.save(update_fields=["status", "moderation_reason", "moderated_by", "moderated_at"])
+        _reports_close(comment, moderator, Report.Status.ACTIONED)
+        ModerationEvent.objects.create(comment=comment, actor=moderator, action=ModerationEvent.Action.HIDE, reason=reason)
+    return comment
+
+
+def comment_restore(*, comment_id: int, moderator: AbstractBaseUser, reason: str = "") -> Comment:
+    """Show a hidden comment again (a moderation mistake); the event stays in the audit trail."""
+    with transaction.atomic():
+        comment = comment_lock(comment_id=comment_id)
+        _check_moderator(comment, moderator)
+        if comment.status != Comment.Status.HIDDEN:
+            raise InvalidState(_("Only a hidden comment can be restored."), code="not_hidden")
+        comment.status = Comment.Status.PUBLISHED
+        comment.moderated_by, comment.moderated_at = moderator, timezone.now()
+        comment.save(update_fields=["status", "moderated_by", "moderated_at"])
+        ModerationEvent.objects.create(comment=comment, actor=moderator, action=ModerationEvent.Action.RESTORE, reason=reason.strip())
+    return comment
+
+
+def comment_reports_dismiss(*, comment_id: int, moderator: AbstractBaseUser) -> Comment:
+    with transaction.atomic():
+        comment = comment_lock(comment_id=comment_id)
+        _check_moderator(comment, moderator)
+        _reports_close(comment, moderator, Report.Status.DISMISSED)
+        ModerationEvent.objects.create(comment=comment, actor=moderator, action=ModerationEvent.Action.DISMISS_REPORTS)
+    return comment
+
+
+def _check_moderator(comment: Comment, user) -> None:
+    if not consult_selectors.can_moderate(user=user, consultation=comment.consultation):
+        raise PermissionDenied(_("Only the commission of this consultation can moderate its comments."), code="not_commission")
+
+
+def _reports_close(comment: Comment, moderator, status: str) -> None:
+    Report.objects.filter(comment=comment, status=Report.Status.OPEN).update(
+        status=status, resolved_at=timezone.now(), resolved_by=moderator
+    )
