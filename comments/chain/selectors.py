@@ -86,16 +86,15 @@ def chain_content(*, consultation: Consultation) -> dict[int, str]:
 
 def chain_verification(*, consultation: Consultation, with_content: bool = True) -> ChainReport:
     """Walk the chain against its head: every position 1..N present, every link pointing at the one before,
-    every hash matching; with `with_content`, every record recomputed (the platform's check, which sees
-    hidden comments), and every comment holding a receipt.
+    every hash matching, every comment holding a receipt; with `with_content`, every record recomputed
+    (the platform's own check: the public cannot see what hidden comments said).
     """
     head = chain_head(consultation=consultation)
     links = list(chain_links(consultation=consultation))
     content = chain_content(consultation=consultation) if with_content else None
     breaks = receipts.chain_verify(links, head=head, recomputed_content=content)
-    if with_content:
-        unreceipted = Comment.objects.filter(consultation=consultation, receipt__isnull=True).order_by("id").values_list("id", flat=True)
-        breaks += [receipts.ChainBreak(0, "", f"comment {comment_id} has no receipt") for comment_id in unreceipted[:100]]
+    unreceipted = Comment.objects.filter(consultation=consultation, receipt__isnull=True).order_by("id").values_list("id", flat=True)
+    breaks += [receipts.ChainBreak(0, "", f"comment {comment_id} has no receipt") for comment_id in unreceipted[:100]]
     return ChainReport(consultation=consultation.slug, head=head, stored=len(links), breaks=breaks)
 
 
