@@ -19,11 +19,6 @@ urlpatterns = [
 
 urlpatterns += [
     path("c/<slug:slug>/moderation/", views.moderation_queue_view, name="moderation-queue"),
-    path(
-        "c/<slug:slug>/<slug:document_slug>/compare/v<int:old_number>-v<int:new_number>/",
-        views.comparison_view,
-        name="comparison",
-    ),
     path("comments/<int:comment_id>/edit/", views.comment_edit_view, name="comment-edit"),
     path("comments/<int:comment_id>/<slug:action>/", views.comment_action_view, name="comment-action"),
     path("receipts/", views.receipt_lookup_view, name="receipt-lookup"),

@@ -1,4 +1,5 @@
-"""Pages of consultations, and the participant's own profile. Views parse, call a selector or a service, render."""
+"""Pages of consultations, the comparison of a document's versions, and the participant's own profile.
+Views parse, call a selector or a service, render."""
 from __future__ import annotations
 
 from django.contrib import messages
@@ -7,12 +8,18 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from config.errors import NotFound, PermissionDenied
 from consult import selectors, services
 from consult.forms import ParticipantProfileForm
+from consult.models import Consultation
+from drafts import selectors as draft_selectors
+from drafts import services as draft_services
+from drafts.models import Alignment, Document, DraftVersion, ProvisionChange
 
 CONSULTATIONS_PER_PAGE = 20
+COMPARISON_PAGE_SIZE = 25
 
 
 def consultation_list_view(request):
@@ -55,3 +62,71 @@ def participant_profile_view(request):
             }
         form = ParticipantProfileForm(initial=initial)
     return render(request, "consult/profile.html", {"form": form})
+
+
+def comparison_view(request, slug, document_slug, old_number, new_number):
+    """What changed between two versions: figures with their definitions, then the changes side by side.
+
+    Only reads. A comparison not computed yet, being computed or failed is shown in that state
+    (202 while it is computed); an admin requests or retries it with comparison_request_view.
+    """
+    consultation, document, old_version, new_version = _comparison_versions(slug, document_slug, old_number, new_number)
+    alignment = draft_selectors.alignment_get(old_version=old_version, new_version=new_version)
+    context = {
+        "consultation": consultation, "document": document, "old_version": old_version, "new_version": new_version,
+        "versions": _public_versions(consultation, document), "alignment": alignment,
+        "may_request": draft_selectors.alignment_may_request(user=request.user),
+    }
+    if alignment is None or alignment.status != Alignment.Status.DONE:
+        in_progress = alignment is not None and alignment.status in (Alignment.Status.PENDING, Alignment.Status.RUNNING)
+        return render(request, "consult/comparison_state.html", context, status=202 if in_progress else 200)
+    kind = request.GET.get("kind") if request.GET.get("kind") in ProvisionChange.Kind.values else None
+    level = request.GET.get("level") if request.GET.get("level") in ProvisionChange.Level.values else "article"
+    section = request.GET.get("section", "").strip() or None
+    changes = draft_selectors.comparison_changes(alignment=alignment, kind=kind, level=level, section=section)
+    page = Paginator(changes, COMPARISON_PAGE_SIZE).get_page(request.GET.get("page"))
+    context.update(
+        {
+            "figures": alignment.figures,
+            "rows": draft_selectors.comparison_rows(alignment=alignment, changes=page.object_list),
+            "page": page,
+            "kind": kind,
+            "level": level,
+            "section": section or "",
+            "kinds": ProvisionChange.Kind.choices,
+            "levels": ProvisionChange.Level.choices,
+            "sections": draft_selectors.version_sections(version=new_version),
+            "by_section": draft_selectors.comparison_by_section(alignment=alignment),
+        }
+    )
+    return render(request, "consult/comparison.html", context)
+
+
+@require_POST
+def comparison_request_view(request, slug, document_slug, old_number, new_number):
+    """An admin asks for a comparison nobody computed yet, or retries a failed one; then back to the page."""
+    if not draft_selectors.alignment_may_request(user=request.user):
+        raise PermissionDenied(_("Only an administrator can request a comparison."), code="not_admin")
+    _consultation, _document, old_version, new_version = _comparison_versions(slug, document_slug, old_number, new_number)
+    draft_services.alignment_request(new_version=new_version, old_version=old_version, retry=True)
+    messages.success(request, _("The comparison is queued; this page shows its progress."))
+    return redirect("comparison", slug, document_slug, old_number, new_number)
+
+
+def _comparison_versions(
+    slug: str, document_slug: str, old_number: int, new_number: int
+) -> tuple[Consultation, Document, DraftVersion, DraftVersion]:
+    consultation = selectors.consultation_get(slug=slug)
+    document = next((link.document for link in consultation.document_links.all() if link.document.slug == document_slug), None)
+    if document is None:
+        raise NotFound(_("%(consultation)s covers no document %(document)s.") % {"consultation": consultation.title, "document": document_slug})
+    if old_number >= new_number:
+        raise NotFound(_("Compare an earlier version with a later one."))
+    old_version = draft_selectors.draft_version_get(document=document, number=old_number)
+    new_version = draft_selectors.draft_version_get(document=document, number=new_number)
+    return consultation, document, old_version, new_version
+
+
+def _public_versions(consultation: Consultation, document: Document) -> list[DraftVersion]:
+    link = next(link for link in consultation.document_links.all() if link.document_id == document.pk)
+    return link.document.public_versions

@@ -106,6 +106,9 @@ class DraftVersionAdmin(admin.ModelAdmin):
             raise PermissionDenied
         version = get_object_or_404(DraftVersion.objects.select_related("document"), pk=version_id)
         alignment = Alignment.objects.filter(new_version=version).select_related("old_version").order_by("-old_version__number").first()
+        if request.method == "POST" and alignment is not None and "retry" in request.POST:
+            self._alignment_retry(request, alignment)
+            return redirect("admin:drafts_draftversion_alignment", version.pk)
         if request.method == "POST" and alignment is not None:
             change = get_object_or_404(ProvisionChange, pk=request.POST.get("change"), alignment=alignment)
             try:
@@ -125,6 +128,16 @@ class DraftVersionAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/drafts/version_alignment.html", context)
 
+    def _alignment_retry(self, request, alignment):
+        if not request.user.has_perm("drafts.change_alignment"):
+            raise PermissionDenied
+        try:
+            services.alignment_retry(alignment=alignment)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The alignment is queued again."))
+
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (obj is None or obj.is_editable)
 
@@ -143,6 +156,42 @@ class DraftVersionAdmin(admin.ModelAdmin):
                 self.message_user(request, error.message, messages.ERROR)
             else:
                 self.message_user(request, _("%(version)s published.") % {"version": version}, messages.SUCCESS)
+
+
+@admin.register(Alignment)
+class AlignmentAdmin(admin.ModelAdmin):
+    """Background alignments, to see which failed (with the error and attempts) and retry them."""
+
+    list_display = ["__str__", "status", "progress_percent", "attempts", "started_at", "heartbeat_at", "finished_at", "error_summary"]
+    list_filter = ["status", "new_version__document"]
+    list_select_related = ["old_version", "new_version"]
+    actions = ["retry_selected"]
+    fields = ["old_version", "new_version", "status", "progress", "attempts", "error", "created_at", "started_at", "heartbeat_at", "finished_at", "figures"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False  # requested by importing, publishing, or the comparison page
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Progress"))
+    def progress_percent(self, alignment):
+        return f"{alignment.progress:.0%}"
+
+    @admin.display(description=_("Error"))
+    def error_summary(self, alignment):
+        return alignment.error[:120]
+
+    @admin.action(description=_("Retry the selected failed alignments"), permissions=["change"])
+    def retry_selected(self, request, queryset):
+        for alignment in queryset:
+            try:
+                services.alignment_retry(alignment=alignment)
+            except ApplicationError as error:
+                self.message_user(request, f"{alignment}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(request, _("%(alignment)s is queued again.") % {"alignment": alignment}, messages.SUCCESS)
 
 
 class ProvisionTextInline(admin.TabularInline):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import django_filters
 from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -11,9 +12,9 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from config.api.pagination import IdCursorPagination
-from config.errors import ApplicationError
+from config.errors import ApplicationError, InvalidState, PermissionDenied
 from drafts import selectors, services
-from drafts.models import LANGUAGE_CHOICES, Document, DraftVersion, Provision
+from drafts.models import LANGUAGE_CHOICES, Alignment, Document, DraftVersion, Provision
 
 
 def _public_only(request) -> bool:
@@ -97,6 +98,11 @@ class VersionImportSerializer(serializers.Serializer):
     label = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
+class ComparisonQuerySerializer(serializers.Serializer):
+    old = serializers.IntegerField(min_value=0, help_text="Number of the earlier version.")
+    new = serializers.IntegerField(min_value=0, help_text="Number of the later version.")
+
+
 class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     """Documents being drafted, with their versions."""
 
@@ -116,24 +122,18 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
             OpenApiParameter("kind", OpenApiTypes.STR, description="only changes of this kind"),
             OpenApiParameter("level", OpenApiTypes.STR, description="container, article or paragraph"),
         ],
-        responses={200: OpenApiTypes.OBJECT, 202: OpenApiTypes.OBJECT},
+        responses={200: OpenApiTypes.OBJECT, 202: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT},
         summary="What changed between two versions",
     )
     @action(detail=True, methods=["get"])
     def comparison(self, request, slug=None):
-        """Figures (with their definitions) and every change; 202 with progress while it is computed."""
-        document = self.get_object()
-        query = ComparisonQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        public_only = _public_only(request)
-        old = selectors.draft_version_get(document=document, number=query.validated_data["old"], public_only=public_only)
-        new = selectors.draft_version_get(document=document, number=query.validated_data["new"], public_only=public_only)
-        if old.number >= new.number:
-            raise ApplicationError("`old` must be an earlier version than `new`.", fields={"old": ["Must be below new."]})
-        alignment = services.alignment_request(new_version=new, old_version=old)
-        head = {"old": old.number, "new": new.number, "status": alignment.status, "progress": alignment.progress}
-        if alignment.status != alignment.Status.DONE:
-            return Response(head, status=status.HTTP_202_ACCEPTED)
+        """Figures (with their definitions) and every change. Only reads: while the comparison is
+        computed, 202 with its status and progress; when it failed or was never requested, 409 with
+        `status` "failed" or "not_requested" (an admin requests or retries it with POST)."""
+        old, new = self._comparison_pair(request, request.query_params)
+        alignment = selectors.alignment_get(old_version=old, new_version=new)
+        if alignment is None or alignment.status != alignment.Status.DONE:
+            return _comparison_state(request, old, new, alignment)
         changes = selectors.comparison_changes(
             alignment=alignment, kind=request.query_params.get("kind") or None, level=request.query_params.get("level") or None
         )
@@ -141,7 +141,38 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
             {"path": s.path, "heading": s.heading, "side": s.side, "counts": s.counts}
             for s in selectors.comparison_by_section(alignment=alignment)
         ]
-        return Response({**head, "figures": alignment.figures, "sections": sections, "changes": [_change_payload(c) for c in changes]})
+        return Response(
+            {
+                **_comparison_head(old, new, alignment), "figures": alignment.figures, "sections": sections,
+                "changes": [_change_payload(c) for c in changes],
+            }
+        )
+
+    @extend_schema(
+        request=ComparisonQuerySerializer,
+        responses={200: OpenApiTypes.OBJECT, 202: OpenApiTypes.OBJECT},
+        summary="Request a comparison, or retry a failed one (admins)",
+    )
+    @comparison.mapping.post
+    def comparison_request(self, request, slug=None):
+        """Create and queue the comparison of `old` with `new` if nobody requested it, or queue a failed
+        one again; the state is returned as GET returns it."""
+        if not selectors.alignment_may_request(user=request.user):
+            raise PermissionDenied(_("Only an administrator can request a comparison."), code="not_admin")
+        old, new = self._comparison_pair(request, request.data)
+        alignment = services.alignment_request(new_version=new, old_version=old, retry=True)
+        return _comparison_state(request, old, new, alignment)
+
+    def _comparison_pair(self, request, data) -> tuple[DraftVersion, DraftVersion]:
+        document = self.get_object()
+        query = ComparisonQuerySerializer(data=data)
+        query.is_valid(raise_exception=True)
+        public_only = _public_only(request)
+        old = selectors.draft_version_get(document=document, number=query.validated_data["old"], public_only=public_only)
+        new = selectors.draft_version_get(document=document, number=query.validated_data["new"], public_only=public_only)
+        if old.number >= new.number:
+            raise ApplicationError("`old` must be an earlier version than `new`.", fields={"old": ["Must be below new."]})
+        return old, new
 
     @extend_schema(
         request={"multipart/form-data": VersionImportSerializer},
@@ -176,9 +207,27 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
 
-class ComparisonQuerySerializer(serializers.Serializer):
-    old = serializers.IntegerField(min_value=0, help_text="Number of the earlier version.")
-    new = serializers.IntegerField(min_value=0, help_text="Number of the later version.")
+COMPARISON_NOT_REQUESTED = "not_requested"
+
+
+def _comparison_head(old: DraftVersion, new: DraftVersion, alignment: Alignment | None) -> dict:
+    if alignment is None:
+        return {"old": old.number, "new": new.number, "status": COMPARISON_NOT_REQUESTED, "progress": 0.0}
+    return {"old": old.number, "new": new.number, "status": alignment.status, "progress": alignment.progress}
+
+
+def _comparison_state(request, old: DraftVersion, new: DraftVersion, alignment: Alignment | None) -> Response:
+    """A comparison that is not done: 202 while pending or running; 409, in the shape of every API
+    error (`message`, `code`), when it failed (the error and attempts shown to admins) or was never requested."""
+    head = _comparison_head(old, new, alignment)
+    if alignment is not None and alignment.status in (Alignment.Status.PENDING, Alignment.Status.RUNNING):
+        return Response(head, status=status.HTTP_202_ACCEPTED)
+    if alignment is None:
+        error = InvalidState(_("This comparison has not been computed yet. An administrator can request it."), code="comparison_not_requested")
+        return Response({**head, **error.as_dict()}, status=error.status)
+    error = InvalidState(_("The comparison could not be computed. An administrator can retry it."), code="comparison_failed")
+    details = {"error": alignment.error, "attempts": alignment.attempts} if selectors.alignment_may_request(user=request.user) else {}
+    return Response({**head, **error.as_dict(), **details}, status=error.status)
 
 
 def _change_payload(change) -> dict:

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.jobs import BackgroundJob
+
 LANGUAGE_CHOICES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English")), ("de", _("German"))]
 
 
@@ -146,24 +148,16 @@ class ProvisionText(models.Model):
         return f"{self.provision} [{self.language}]"
 
 
-class Alignment(models.Model):
-    """The proposed (then reviewed) mapping from one version of a document to another, computed in the background."""
+class Alignment(BackgroundJob):
+    """The proposed (then reviewed) mapping from one version of a document to another, computed in the
+    background under the rule of config.jobs (claimed, heartbeat, taken over, retried by an admin)."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+    task_name = "drafts.tasks.alignment_compute"
+    task_id_argument = "alignment_id"
 
     old_version = models.ForeignKey(DraftVersion, on_delete=models.CASCADE, related_name="alignments_from")
     new_version = models.ForeignKey(DraftVersion, on_delete=models.CASCADE, related_name="alignments_to")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    progress = models.FloatField(default=0.0, help_text=_("0 to 1, for the progress bar."))
-    error = models.TextField(blank=True)
     figures = models.JSONField(default=dict, blank=True, help_text=_("Summary figures with their definitions."))
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["old_version", "new_version"], name="alignment_unique_pair")]

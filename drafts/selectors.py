@@ -4,10 +4,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from config.errors import NotFound
+from drafts.diff import DiffOp, word_diff
 from drafts.models import (
+    Alignment,
     Document,
     DraftVersion,
     Provision,
@@ -212,20 +215,33 @@ def draft_version_previous(*, version: DraftVersion) -> DraftVersion | None:
 
 @dataclass
 class ComparisonRow:
-    """One article-level (or container-level) change, with the texts on each side and their word diff."""
+    """One article-level (or container-level) change, with the texts on each side and their word diff.
+
+    The diff is data (runs of drafts.diff.DiffOp); the template renders it, escaping every run, so
+    no HTML built here is ever marked safe far from where it was escaped.
+    """
 
     change: ProvisionChange
     old: list[Provision]
     new: list[Provision]
     old_text: str
     new_text: str
-    diff_html: str
+    diff: tuple[DiffOp, ...]
 
 
-def alignment_get(*, old_version: DraftVersion, new_version: DraftVersion):
-    from drafts.models import Alignment
+def alignment_get(*, old_version: DraftVersion, new_version: DraftVersion) -> Alignment | None:
+    """The alignment of this pair as it stands, or None when nobody requested it. Only reads: a
+    reader's page view or API call shows the state and never queues work (config.jobs)."""
+    return (
+        Alignment.objects.select_related("old_version", "new_version__document")
+        .filter(old_version=old_version, new_version=new_version)
+        .first()
+    )
 
-    return Alignment.objects.filter(old_version=old_version, new_version=new_version).first()
+
+def alignment_may_request(*, user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Who may request a comparison or retry a failed one: the admins, who publish versions."""
+    return bool(user.is_authenticated and user.is_staff)
 
 
 def comparison_changes(*, alignment, kind: str | None = None, level: str | None = "article", section: str | None = None) -> QuerySet:
@@ -244,8 +260,6 @@ def comparison_changes(*, alignment, kind: str | None = None, level: str | None 
 
 def comparison_rows(*, alignment, changes) -> list[ComparisonRow]:
     """Texts and word diffs for a page of changes: four queries whatever the page size."""
-    from drafts.diff import diff_html, word_diff
-
     changes = list(changes)
     language = alignment.new_version.document.authoritative_language
     old_text = _full_texts(alignment.old_version, language, [p for c in changes for p in c.old_provisions.all()])
@@ -256,7 +270,7 @@ def comparison_rows(*, alignment, changes) -> list[ComparisonRow]:
         news = sorted(change.new_provisions.all(), key=lambda p: p.order)
         before = "\n\n".join(old_text[p.pk] for p in olds)
         after = "\n\n".join(new_text[p.pk] for p in news)
-        rows.append(ComparisonRow(change, olds, news, before, after, diff_html(word_diff(before, after))))
+        rows.append(ComparisonRow(change, olds, news, before, after, word_diff(before, after)))
     return rows
 
 

@@ -11,16 +11,35 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import jobs
 from config.errors import ApplicationError, InvalidState
-from drafts.import_plan import DraftSource, ImportPlan, PlannedText, import_plan_build, provision_content_hash, version_content_hash
 from drafts.alignment import AlignUnit, align, comparison_figures, matches_by_lineage
-from drafts.models import LANGUAGE_CHOICES, Alignment, AlignmentCorrection, Document, DraftVersion, Lineage, Provision, ProvisionChange, ProvisionText
+from drafts.import_plan import (
+    DraftSource,
+    ImportPlan,
+    PlannedText,
+    import_plan_build,
+    provision_content_hash,
+    version_content_hash,
+)
+from drafts.models import (
+    LANGUAGE_CHOICES,
+    Alignment,
+    AlignmentCorrection,
+    Document,
+    DraftVersion,
+    Lineage,
+    Provision,
+    ProvisionChange,
+    ProvisionText,
+)
 from drafts.parser import DraftParseError, parse_upload
+from drafts.selectors import PUBLIC_STATUSES, draft_version_previous
 
 logger = logging.getLogger(__name__)
 SUPPORTED_LANGUAGES = {code for code, _label in LANGUAGE_CHOICES}
@@ -199,6 +218,8 @@ def draft_version_delete(*, version: DraftVersion) -> None:
 def draft_version_publish(*, version: DraftVersion, by: AbstractBaseUser | None) -> DraftVersion:
     """Publish a preparing version: it becomes an immutable snapshot, and earlier drafts are superseded.
 
+    The comparisons with the earlier public versions that do
+    not exist yet are requested (queued after commit), so that every pair a reader can pick is there.
     Takes the document lock first, then the version lock, so that two admins publishing
     two versions of one document at once are serialised.
     """
@@ -224,6 +245,11 @@ def draft_version_publish(*, version: DraftVersion, by: AbstractBaseUser | None)
         version.published_by = by
         version.full_clean()
         version.save(update_fields=["status", "published_at", "published_by", "content_hash"])
+        earlier = DraftVersion.objects.filter(
+            document_id=version.document_id, number__lt=version.number, status__in=PUBLIC_STATUSES
+        ).exclude(alignments_from__new_version=version)
+        for old_version in earlier:
+            alignment_request(new_version=version, old_version=old_version)
     return version
 
 
@@ -245,46 +271,45 @@ def _version_rehash(version: DraftVersion) -> None:
 # --- between versions: alignment, lineage ----------------------------------------------------------
 
 
-def alignment_request(*, new_version: DraftVersion, old_version: DraftVersion | None = None) -> Alignment | None:
-    """Ask for the alignment of `new_version` with `old_version` (default: the previous published version).
+def alignment_request(*, new_version: DraftVersion, old_version: DraftVersion | None = None, retry: bool = False) -> Alignment | None:
+    """Ask for the alignment of `new_version` with `old_version` (default: the previous public version).
 
-    The work runs in a Celery task queued after commit; the Alignment row shows its progress.
+    An admin's action (importing or publishing a version, the comparison page's "compute" button),
+    never a reader's: a missing alignment is created and its task queued after commit; with `retry`
+    a failed one goes back to pending and is queued again. Any other existing alignment is returned
+    as it is (a pending one that no worker picked up is caught up by the sweep of config.jobs).
     Returns None when there is nothing to align with (a first version).
     """
-    from drafts.selectors import draft_version_previous
-
     old_version = old_version or draft_version_previous(version=new_version)
     if old_version is None:
         return None
-    alignment, _created = Alignment.objects.get_or_create(old_version=old_version, new_version=new_version)
-    if alignment.status in (Alignment.Status.PENDING, Alignment.Status.FAILED):
-        transaction.on_commit(lambda: _alignment_enqueue(alignment.pk))
+    alignment, created = Alignment.objects.get_or_create(old_version=old_version, new_version=new_version)
+    if created:
+        jobs.job_enqueue(alignment)
+    elif retry and alignment.status == Alignment.Status.FAILED:
+        alignment = jobs.job_retry(Alignment, job_id=alignment.pk)
     return alignment
 
 
-def _alignment_enqueue(alignment_id: int) -> None:
-    from drafts.tasks import alignment_compute
-
-    try:
-        alignment_compute.apply_async(args=[alignment_id], retry=False)
-    except Exception:  # broker down: publishing (or the next page view) runs it instead
-        logger.warning("Could not queue alignment %s", alignment_id, exc_info=True)
+def alignment_retry(*, alignment: Alignment) -> Alignment:
+    """An admin retries a failed alignment: back to pending, queued after commit (InvalidState otherwise)."""
+    return jobs.job_retry(Alignment, job_id=alignment.pk)
 
 
-def alignment_run(*, alignment_id: int, force: bool = False) -> Alignment | None:
-    """Compute an alignment and store its changes and figures. A done one is left alone (it may
-    carry an admin's corrections) unless `force`; a failed or pending one starts over.
+def alignment_run(*, alignment_id: int) -> Alignment | None:
+    """Compute an alignment and store its changes and figures, if config.jobs lets this caller claim it.
 
-    Progress is written to the row as the pure core reports it, for the progress bar.
+    Claimed: a pending alignment, or a running one whose worker died (stale heartbeat: the takeover).
+    Returned untouched: a done one (it may carry an admin's corrections), a failed one (an admin
+    retries it), one that a live worker is computing. None when there is no such alignment.
+    Called by the worker (drafts.tasks.alignment_compute), and inline by publishing, inside its
+    transaction: then a failure rolls back with the publication. Progress and heartbeat are written
+    as the pure core reports progress; a failure is recorded (config.jobs.job_fail) and re-raised.
     """
-    with transaction.atomic():
-        alignment = Alignment.objects.select_for_update().select_related("old_version__document", "new_version").filter(pk=alignment_id).first()
-        if alignment is None or alignment.status == Alignment.Status.RUNNING:
-            return alignment
-        if alignment.status == Alignment.Status.DONE and not force:
-            return alignment
-        alignment.status, alignment.progress, alignment.started_at, alignment.error = Alignment.Status.RUNNING, 0.0, timezone.now(), ""
-        alignment.save(update_fields=["status", "progress", "started_at", "error"])
+    claimed = jobs.job_claim(Alignment, job_id=alignment_id)
+    if claimed is None:
+        return Alignment.objects.filter(pk=alignment_id).first()
+    alignment = Alignment.objects.select_related("old_version__document", "new_version").get(pk=claimed.pk)
     try:
         old_units = alignment_units(version=alignment.old_version)
         new_units = alignment_units(version=alignment.new_version)
@@ -294,15 +319,16 @@ def alignment_run(*, alignment_id: int, force: bool = False) -> Alignment | None
             new_lineage = dict(alignment.new_version.provisions.values_list("id", "lineage_id"))
             matches = matches_by_lineage(old_units, new_units, old_lineage, new_lineage)
         else:
-            matches = align(old_units, new_units, progress=_progress_writer(alignment.pk))
+            matches = align(old_units, new_units, progress=jobs.job_progress_writer(alignment))
         figures = comparison_figures(old_units, new_units, matches)
         with transaction.atomic():
+            jobs.job_finish(alignment, figures=figures_as_json(figures))
             _changes_write(alignment, matches)
-            Alignment.objects.filter(pk=alignment.pk).update(
-                status=Alignment.Status.DONE, progress=1.0, finished_at=timezone.now(), figures=figures_as_json(figures)
-            )
+    except jobs.JobLost:
+        logger.warning("Alignment %s was taken over by another worker; this attempt's result is dropped", alignment_id)
+        return Alignment.objects.filter(pk=alignment_id).first()
     except Exception as error:
-        Alignment.objects.filter(pk=alignment.pk).update(status=Alignment.Status.FAILED, error=repr(error)[:2000], finished_at=timezone.now())
+        jobs.job_fail(alignment, error=error, transient=isinstance(error, (OperationalError, InterfaceError)))
         raise
     alignment.refresh_from_db()
     return alignment
@@ -333,17 +359,6 @@ def alignment_units(*, version: DraftVersion) -> list[AlignUnit]:
 
 def figures_as_json(figures) -> dict:
     return dataclasses.asdict(figures)
-
-
-def _progress_writer(alignment_id: int):
-    last = [0.0]
-
-    def report(share: float) -> None:
-        if share - last[0] >= 0.05 or share >= 1.0:
-            last[0] = share
-            Alignment.objects.filter(pk=alignment_id).update(progress=min(share, 0.99))
-
-    return report
 
 
 def _changes_write(alignment: Alignment, matches) -> None:
@@ -377,14 +392,7 @@ def _lineages_inherit(version: DraftVersion) -> None:
     alignment = Alignment.objects.filter(new_version=version).order_by("-old_version__number").first()
     if alignment is None:
         return
-    if alignment.status == Alignment.Status.RUNNING:
-        raise InvalidState(
-            _("The comparison with the previous version is still being computed (%(percent)d%%); publish when it is done.")
-            % {"percent": int(alignment.progress * 100)},
-            code="alignment_running",
-        )
-    if alignment.status != Alignment.Status.DONE:
-        alignment = alignment_run(alignment_id=alignment.pk)
+    alignment = _alignment_done_for_publication(alignment)
     old_lineage = dict(alignment.old_version.provisions.values_list("id", "lineage_id"))
     inherit: dict[int, int] = {}
     for change in alignment.changes.prefetch_related("old_provisions", "new_provisions"):
@@ -396,6 +404,36 @@ def _lineages_inherit(version: DraftVersion) -> None:
     updates = [(provision_id, lineage_id) for provision_id, lineage_id in inherit.items() if imported.get(provision_id) != lineage_id]
     _provisions_column_set("lineage_id", updates)
     Lineage.objects.filter(pk__in=[imported[pid] for pid, _l in updates], provisions__isnull=True).delete()
+
+
+def _alignment_done_for_publication(alignment: Alignment) -> Alignment:
+    """The alignment, computed now if needed: publishing is an admin's explicit act, so it runs a
+    pending alignment inline, takes over one whose worker died, and retries a failed one. An
+    alignment that a live worker is computing refuses the publication, as does a failed run."""
+    if alignment.status == Alignment.Status.RUNNING and not jobs.job_is_stale(alignment):
+        raise InvalidState(
+            _("The comparison with the previous version is still being computed (%(percent)d%%); publish when it is done.")
+            % {"percent": int(alignment.progress * 100)},
+            code="alignment_running",
+        )
+    if alignment.status == Alignment.Status.FAILED:
+        jobs.job_retry(Alignment, job_id=alignment.pk, enqueue=False)
+    if alignment.status != Alignment.Status.DONE:
+        try:
+            alignment = alignment_run(alignment_id=alignment.pk)
+        except Exception as error:  # recorded by job_fail, and rolled back with the publication
+            raise InvalidState(
+                _("The comparison with the previous version could not be computed (%(error)s); nothing was published.")
+                % {"error": error},
+                code="alignment_failed",
+            ) from error
+    if alignment.status != Alignment.Status.DONE:  # a worker claimed it meanwhile, or it gave up
+        raise InvalidState(
+            _("The comparison with the previous version is %(status)s; publish when it is done.")
+            % {"status": alignment.get_status_display().lower()},
+            code="alignment_running" if alignment.status == Alignment.Status.RUNNING else "alignment_failed",
+        )
+    return alignment
 
 
 def alignment_change_correct(

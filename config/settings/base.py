@@ -184,7 +184,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2, "max_retries": 1}
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "comments.tasks.outbox_sweep", "schedule": 60.0},
+    "background-jobs-sweep": {"task": "config.jobs.background_jobs_sweep", "schedule": 60.0},
 }
+# A running background job (config/jobs.py: an alignment, a digest) whose worker gave no sign of life
+# for this long is taken over by the next worker: its worker died (killed, out of memory, over its time
+# limit). Well above the longest gap between two progress reports; a live job heartbeats every quarter of it.
+BACKGROUND_JOB_STALE_SECONDS = env.int("BACKGROUND_JOB_STALE_SECONDS", default=5 * 60)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -94,3 +94,19 @@ def test_the_admin_is_closed_to_citizens(client, citizen, document):
     client.force_login(citizen)
     response = client.get(f"/admin/drafts/document/{document.pk}/import/")
     assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_a_failed_alignment_shows_its_error_and_is_retried_from_the_review_page(admin_client, document, make_version, django_capture_on_commit_callbacks):
+    from drafts.models import Alignment
+
+    make_version(document)
+    second = make_version(document, publish=False)
+    Alignment.objects.filter(new_version=second).update(status="failed", attempts=3, error="MemoryError: out of memory")
+    url = f"/admin/drafts/draftversion/{second.pk}/alignment/"
+    page = admin_client.get(url).content.decode()
+    assert "MemoryError: out of memory" in page and "3 attempts." in page and 'name="retry"' in page
+    with django_capture_on_commit_callbacks() as queued:
+        assert admin_client.post(url, {"retry": "1"}).status_code == 302
+    assert Alignment.objects.get(new_version=second).status == "pending" and len(queued) == 1
+    assert admin_client.post(url, {"retry": "1"}).status_code == 302  # pending now: refused with a message
+    assert Alignment.objects.get(new_version=second).status == "pending"

@@ -1,5 +1,8 @@
-"""Alignment stored, lineages handed on at publication, corrections audited, comparison page and API."""
+"""Alignment stored, lineages handed on at publication, corrections audited, the comparison API."""
+import datetime
+
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from config.errors import ApplicationError, InvalidState
@@ -86,13 +89,36 @@ def test_publishing_runs_an_alignment_that_never_ran(document, make_version):
     assert second.provisions.get(path="I/1").lineage_id == first.provisions.get(path="I/1").lineage_id
 
 
-def test_publishing_waits_for_a_running_alignment(document, make_version):
+def test_publishing_waits_for_an_alignment_a_live_worker_is_computing(document, make_version):
     make_version(document, texts={"en": V1})
     second = make_version(document, texts={"en": V2}, publish=False)
-    Alignment.objects.filter(new_version=second).update(status="running", progress=0.4)
+    Alignment.objects.filter(new_version=second).update(status="running", progress=0.4, attempts=1, heartbeat_at=timezone.now())
     with pytest.raises(InvalidState) as error:
         services.draft_version_publish(version=second, by=None)
     assert error.value.code == "alignment_running" and "40%" in error.value.message
+    second.refresh_from_db()
+    assert second.status == "preparing" and Alignment.objects.get(new_version=second).status == "running"
+
+
+def test_publishing_takes_over_an_alignment_whose_worker_died(document, make_version):
+    first = make_version(document, texts={"en": V1})
+    second = make_version(document, texts={"en": V2}, publish=False)
+    Alignment.objects.filter(new_version=second).update(
+        status="running", progress=0.4, attempts=1, heartbeat_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    services.draft_version_publish(version=second, by=None)
+    alignment = Alignment.objects.get(new_version=second)
+    assert (alignment.status, alignment.attempts) == ("done", 2)
+    assert second.provisions.get(path="I/1").lineage_id == first.provisions.get(path="I/1").lineage_id
+
+
+def test_publishing_retries_a_failed_alignment(document, make_version):
+    make_version(document, texts={"en": V1})
+    second = make_version(document, texts={"en": V2}, publish=False)
+    Alignment.objects.filter(new_version=second).update(status="failed", attempts=3, error="MemoryError: ")
+    services.draft_version_publish(version=second, by=None)
+    alignment = Alignment.objects.get(new_version=second)
+    assert (alignment.status, alignment.attempts, alignment.error) == ("done", 1, "")
 
 
 def test_a_correction_is_applied_and_audited(document, make_version, admin_user):
@@ -127,15 +153,7 @@ def test_corrections_are_refused_after_publication_and_for_bad_paths(document, m
     assert not AlignmentCorrection.objects.exists()
 
 
-def test_demo_comparison_page_and_api_show_the_changes(client, demo):
-    page = client.get("/c/tarvania-2026/constitution/compare/v0-v1/")
-    assert page.status_code == 200
-    text = page.content.decode()
-    assert "What changed" in text and "words were changed or removed" in text and "By section" in text
-    moved = client.get("/c/tarvania-2026/constitution/compare/v0-v1/", {"kind": "moved"}).content.decode()
-    assert "Article 9" in moved and "Article 10" in moved
-    modified = client.get("/c/tarvania-2026/constitution/compare/v0-v1/", {"kind": "modified", "section": "II"}).content.decode()
-    assert "<ins>" in modified and "spiritual and moral values" in modified
+def test_demo_comparison_api_shows_the_changes(demo):
     api = APIClient().get("/api/v1/documents/constitution/comparison/", {"old": 0, "new": 1}).json()
     assert api["status"] == "done" and api["figures"]["definitions"]
     article_kinds = {c["kind"] for c in api["changes"] if c["level"] == "article"}
@@ -167,7 +185,7 @@ def test_non_neighbour_versions_are_compared_by_following_lineages(demo, make_ve
 
     make_version(demo.documents.get(slug="constitution"), texts={"en": draft_2_text()})
     first = APIClient().get("/api/v1/documents/constitution/comparison/", {"old": 0, "new": 2})
-    assert first.status_code == 202 and first.json()["status"] == "pending"  # queued for the worker
+    assert first.status_code == 202 and first.json()["status"] == "pending"  # requested when draft 2 was published
     services.alignment_run(alignment_id=Alignment.objects.get(old_version__number=0, new_version__number=2).pk)
     api = APIClient().get("/api/v1/documents/constitution/comparison/", {"old": 0, "new": 2}).json()
     assert api["status"] == "done"
@@ -186,8 +204,34 @@ def test_non_neighbour_versions_are_compared_by_following_lineages(demo, make_ve
 def test_admin_sees_the_progress_of_a_running_alignment(admin_client, document, make_version):
     make_version(document, texts={"en": V1})
     second = make_version(document, texts={"en": V2}, publish=False)
-    Alignment.objects.filter(new_version=second).update(status="running", progress=0.4)
+    Alignment.objects.filter(new_version=second).update(status="running", progress=0.4, attempts=1)
     page = admin_client.get(f"/admin/drafts/draftversion/{second.pk}/alignment/").content.decode()
     assert 'http-equiv="refresh"' in page and '<progress max="100" value="40">' in page
     comparison = APIClient().get  # the public comparison of an unpublished version does not exist
     assert comparison("/api/v1/documents/testland/comparison/", {"old": 1, "new": 2}).status_code == 404
+
+
+def test_the_comparison_api_only_reads_the_state_and_admins_request_it(demo, make_version, admin_user, citizen):
+    from tests.comments.test_carried_forward import draft_2_text
+
+    make_version(demo.documents.get(slug="constitution"), texts={"en": draft_2_text()})
+    Alignment.objects.filter(old_version__number=0, new_version__number=2).delete()
+    url = "/api/v1/documents/constitution/comparison/"
+    absent = APIClient().get(url, {"old": 0, "new": 2})
+    assert absent.status_code == 409 and absent.json()["status"] == "not_requested"
+    assert absent.json()["code"] == "comparison_not_requested" and "administrator can request" in absent.json()["message"]
+    citizen_api, admin_api = APIClient(), APIClient()
+    citizen_api.force_authenticate(citizen)
+    admin_api.force_authenticate(admin_user)
+    assert citizen_api.post(url, {"old": 0, "new": 2}).status_code == 403
+    assert APIClient().post(url, {"old": 0, "new": 2}).status_code == 403
+    assert not Alignment.objects.filter(old_version__number=0, new_version__number=2).exists()
+    requested = admin_api.post(url, {"old": 0, "new": 2})
+    assert requested.status_code == 202 and requested.json()["status"] == "pending"
+    alignment = Alignment.objects.get(old_version__number=0, new_version__number=2)
+    Alignment.objects.filter(pk=alignment.pk).update(status="failed", attempts=3, error="MemoryError: ")
+    failed = APIClient().get(url, {"old": 0, "new": 2}).json()
+    assert (failed["status"], failed["code"]) == ("failed", "comparison_failed") and "error" not in failed
+    assert admin_api.get(url, {"old": 0, "new": 2}).json()["error"] == "MemoryError: "
+    assert admin_api.post(url, {"old": 0, "new": 2}).json()["status"] == "pending"  # the retry
+    assert Alignment.objects.get(pk=alignment.pk).attempts == 0

@@ -39,6 +39,18 @@ def test_a_new_draft_supersedes_the_previous_draft_but_not_the_baseline(document
     assert (baseline.number, first.number, second.number) == (0, 1, 2)
 
 
+def test_publishing_a_draft_requests_its_comparison_with_every_earlier_version(document, make_version, django_capture_on_commit_callbacks):
+    from drafts.models import Alignment
+
+    make_version(document, number=0)
+    make_version(document)
+    draft_2 = make_version(document, publish=False)
+    with django_capture_on_commit_callbacks() as queued:
+        services.draft_version_publish(version=draft_2, by=None)
+    pairs = sorted(Alignment.objects.filter(new_version=draft_2).values_list("old_version__number", "status"))
+    assert pairs == [(0, "pending"), (1, "done")] and len(queued) == 1
+
+
 def test_a_published_provision_cannot_be_edited_through_the_service(document, make_version):
     version = make_version(document)
     provision = version.provisions.get(path="I/2")
