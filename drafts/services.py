@@ -216,9 +216,11 @@ def draft_version_delete(*, version: DraftVersion) -> None:
 
 
 def draft_version_publish(*, version: DraftVersion, by: AbstractBaseUser | None) -> DraftVersion:
-    """Publish a preparing version: it becomes an immutable snapshot, and earlier drafts are superseded.
+    """Publish a preparing version: it becomes an immutable snapshot, and older drafts are superseded.
 
-    The comparisons with the earlier public versions that do
+    Drafts are published in the order of their numbers: a version older than one already published
+    is refused (code "newer_version_published"), since a superseded version can never come back.
+    The baseline (0) is never superseded. The comparisons with the earlier public versions that do
     not exist yet are requested (queued after commit), so that every pair a reader can pick is there.
     Takes the document lock first, then the version lock, so that two admins publishing
     two versions of one document at once are serialised.
@@ -232,14 +234,25 @@ def draft_version_publish(*, version: DraftVersion, by: AbstractBaseUser | None)
                 % {"version": version.label, "status": version.get_status_display().lower()},
                 code="not_preparing",
             )
+        newer = (
+            DraftVersion.objects.filter(document_id=version.document_id, number__gt=version.number, status__in=PUBLIC_STATUSES)
+            .order_by("-number")
+            .first()
+        )
+        if newer is not None:
+            raise InvalidState(
+                _("%(newer)s is already published; %(version)s is older and can no longer be published.")
+                % {"newer": newer.label, "version": version.label},
+                code="newer_version_published",
+            )
         if not version.provisions.exists():
             raise InvalidState(_("%(version)s has no provisions to publish.") % {"version": version.label}, code="empty_version")
         _version_rehash(version)
         _lineages_inherit(version)
         if version.number > 0:
             DraftVersion.objects.filter(
-                document_id=version.document_id, status=DraftVersion.Status.PUBLISHED, number__gt=0
-            ).exclude(pk=version.pk).update(status=DraftVersion.Status.SUPERSEDED)
+                document_id=version.document_id, status=DraftVersion.Status.PUBLISHED, number__gt=0, number__lt=version.number
+            ).update(status=DraftVersion.Status.SUPERSEDED)
         version.status = DraftVersion.Status.PUBLISHED
         version.published_at = timezone.now()
         version.published_by = by

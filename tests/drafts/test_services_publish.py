@@ -39,6 +39,19 @@ def test_a_new_draft_supersedes_the_previous_draft_but_not_the_baseline(document
     assert (baseline.number, first.number, second.number) == (0, 1, 2)
 
 
+def test_publishing_an_older_draft_after_a_newer_one_is_refused_and_changes_nothing(document, make_version, admin_user):
+    first = make_version(document, publish=False)
+    second = make_version(document, texts={"en": SMALL_CONSTITUTION_EN.replace("Testville", "Newtown")}, publish=False)
+    services.draft_version_publish(version=second, by=admin_user)
+    with pytest.raises(InvalidState) as error:
+        services.draft_version_publish(version=first, by=admin_user)
+    assert error.value.code == "newer_version_published"
+    assert "Draft 2 is already published" in error.value.message and "Draft 1" in error.value.message
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.published_at, second.status) == ("preparing", None, "published")
+
+
 def test_publishing_a_draft_requests_its_comparison_with_every_earlier_version(document, make_version, django_capture_on_commit_callbacks):
     from drafts.models import Alignment
 
@@ -102,9 +115,3 @@ def test_the_database_refuses_to_change_a_published_version(document, make_versi
         with connection.cursor() as cursor:
             cursor.execute(statement, {"provision": provision.pk, "version": version.pk})
     assert ProvisionText.objects.get(provision=provision).text == "The capital of Testland is Testville."
-
-
-def test_the_database_allows_superseding_a_published_version(document, make_version):
-    make_version(document)
-    make_version(document, texts={"en": SMALL_CONSTITUTION_EN.replace("Testville", "Newtown")})
-    assert DraftVersion.objects.get(number=1).status == DraftVersion.Status.SUPERSEDED
