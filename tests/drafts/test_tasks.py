@@ -4,7 +4,7 @@ import datetime
 import os
 import signal
 import subprocess
-import tempfile
+import sys
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -29,17 +29,17 @@ def broker_queue_length() -> int:
         return broker.default_channel.queue_declare(queue=app.conf.task_default_queue).message_count
 
 
-def start_worker_process(settings, name: str) -> subprocess.Popen:
-    """A Celery worker in a process of its own (so that it can be SIGKILLed), on the test database."""
+def start_worker_process(settings, name: str, log: Path) -> subprocess.Popen:
+    """A Celery worker in a process of its own (so that it can be SIGKILLed), on the test database; its output in `log`."""
     db = settings.DATABASES["default"]
     url = f"postgres://{quote(db['USER'] or '')}:{quote(db['PASSWORD'] or '')}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    log = tempfile.NamedTemporaryFile(prefix=f"{name}-", suffix=".log", delete=False)
-    return subprocess.Popen(
-        [str(Path(os.sys.executable).parent / "celery"), "-A", "config", "worker", "-P", "solo", "-c", "1", "-n", f"{name}@%h",
-         "--without-mingle", "--without-gossip", "--without-heartbeat", "-l", "warning"],
-        cwd=settings.BASE_DIR, env={**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
-        stdout=log, stderr=subprocess.STDOUT,
-    )
+    with log.open("w") as output:  # the child keeps its own descriptor
+        return subprocess.Popen(
+            [str(Path(sys.executable).parent / "celery"), "-A", "config", "worker", "-P", "solo", "-c", "1", "-n", f"{name}@%h",
+             "--without-mingle", "--without-gossip", "--without-heartbeat", "-l", "warning"],
+            cwd=settings.BASE_DIR, env={**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+            stdout=output, stderr=subprocess.STDOUT,
+        )
 
 
 def test_importing_a_version_has_the_worker_align_it(celery_worker, document, make_version):
@@ -52,7 +52,7 @@ def test_importing_a_version_has_the_worker_align_it(celery_worker, document, ma
     assert alignment.started_at <= alignment.heartbeat_at <= alignment.finished_at and alignment.attempts == 1
 
 
-def test_a_worker_killed_mid_alignment_is_taken_over_by_the_next_worker(request, settings, document, make_version):
+def test_a_worker_killed_mid_alignment_is_taken_over_by_the_next_worker(request, settings, tmp_path, document, make_version):
     app.control.purge()
     make_version(document, texts={"en": V1})
     second = make_version(document, texts={"en": V2}, publish=False)  # queues the alignment after commit
@@ -63,12 +63,13 @@ def test_a_worker_killed_mid_alignment_is_taken_over_by_the_next_worker(request,
         # waits on this lock when it reads the texts, until it is killed.
         with connection.cursor() as cursor:
             cursor.execute("LOCK TABLE drafts_provisiontext IN ACCESS EXCLUSIVE MODE")
-        worker = start_worker_process(settings, "doomed")
+        worker = start_worker_process(settings, "doomed", tmp_path / "worker.log")
         try:
-            assert wait_for(lambda: Alignment.objects.get(pk=alignment.pk).status == "running", seconds=30)
+            claimed = wait_for(lambda: Alignment.objects.get(pk=alignment.pk).status == "running", seconds=30)
         finally:
             worker.send_signal(signal.SIGKILL)
             worker.wait(timeout=10)
+    assert claimed, (tmp_path / "worker.log").read_text()
     assert worker.returncode == -signal.SIGKILL
     killed = Alignment.objects.get(pk=alignment.pk)
     assert (killed.status, killed.attempts) == ("running", 1)
