@@ -37,10 +37,13 @@ def pytest_configure(config):
             ("PostgreSQL", "DATABASE_URL", os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/consult"), 5432),
             ("Redis", "REDIS_URL", os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), 6379),
         ]
-        missing = []
+        if urlparse(os.environ.get("CACHE_URL", "")).scheme.startswith("redis"):  # the cache may be another Redis than the broker
+            checks.append(("Redis", "CACHE_URL", os.environ["CACHE_URL"], 6379))
+        missing, seen = [], set()
         for name, variable, url, port in checks:
             host, port, ok = _reachable(url, port)
-            if not ok:
+            if not ok and (host, port) not in seen:
+                seen.add((host, port))
                 missing.append(f"- {name} is not reachable at {host}:{port} ({variable}). Start it: {SERVICE_HINTS[name]}")
         if missing:
             pytest.exit("The test suite needs real services:\n" + "\n".join(missing), returncode=3)
@@ -147,28 +150,58 @@ def citizen(db):
     return UserFactory(username="citizen")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache(settings):
-    """Rate-limit counters and stashed uploads live in the cache (Redis): start every test with none."""
+# Caches whose clear() empties only what this process wrote (the test database's cache table included).
+PRIVATE_CACHE_BACKENDS = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+    "django.core.cache.backends.db.DatabaseCache",
+}
+
+
+def cache_clear_own() -> int | None:
+    """Delete this run's cache keys and nothing else; how many went, where Redis says.
+
+    A Redis database may be shared with a developer's other runs, CI and the broker: only the keys
+    under the run's KEY_PREFIX (config/settings/test.py) go, never the whole database (cache.clear()
+    would FLUSHDB it). A cache private to the process is simply cleared; any other is refused.
+    """
+    from django.conf import settings
     from django.core.cache import cache
 
-    try:
+    config = settings.CACHES["default"]
+    if config["BACKEND"] in PRIVATE_CACHE_BACKENDS:
         cache.clear()
-    except Exception:  # a pure test under -p no:django has no cache to clear
-        pass
+        return None
+    if config["BACKEND"] == "django_redis.cache.RedisCache" and config.get("KEY_PREFIX"):
+        return cache.delete_pattern("*")  # matches "<KEY_PREFIX>:<version>:*" only
+    raise pytest.UsageError(f"The tests cannot empty a {config['BACKEND']} cache without touching other users' keys")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(request):
+    """Rate-limit counters and stashed uploads live in the cache (Redis): every test starts with none,
+    and the run leaves none of its keys behind."""
+    own_cache = request.config.pluginmanager.has_plugin("django")  # a pure test under -p no:django has none
+    if own_cache:
+        cache_clear_own()
     yield
+    if own_cache:
+        cache_clear_own()
 
 
 @pytest.fixture
-def celery_worker():
+def celery_worker(settings):
     """A real Celery worker consuming from Redis, in a thread of the test process (it shares the test
-    database, so the tests that use it must be transactional)."""
+    database, so the tests that use it must be transactional). It consumes the run's own queue
+    (CELERY_TASK_DEFAULT_QUEUE), so a run never takes another run's tasks."""
     from celery.contrib.testing.worker import start_worker
 
     from config.celery_app import app
 
-    app.control.purge()  # messages queued by earlier tests name rows of their own databases
+    assert app.conf.task_default_queue == settings.CELERY_TASK_DEFAULT_QUEUE
+    app.control.purge()  # the run's queue only: messages queued by earlier tests name rows of their own databases
     with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10) as worker:
+        assert [queue.name for queue in worker.consumer.task_consumer.queues] == [settings.CELERY_TASK_DEFAULT_QUEUE]
         yield worker
 
 

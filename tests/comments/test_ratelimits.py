@@ -85,3 +85,25 @@ def test_a_new_window_starts_afresh(settings, monkeypatch):
 def test_limits_fail_open_when_redis_is_unreachable(settings):
     settings.CACHES = UNREACHABLE_REDIS
     assert _limited_after(settings, user_rate="1/h", ip_rate="1/h", calls=3) == (None, None)
+
+
+def test_counters_live_under_the_cache_key_prefix(settings):
+    """Two sites (or test runs) sharing one Redis database count apart: the pipeline's raw keys go
+    through the cache's key function, so they carry its KEY_PREFIX."""
+    from django.core.cache import cache, caches
+    from django_redis.cache import RedisCache
+
+    if not isinstance(caches["default"], RedisCache):
+        pytest.skip("CACHE_URL names no Redis: the pipeline is not used")
+    ours = settings.CACHES["default"]
+    assert ours["KEY_PREFIX"]
+    _limited_after(settings, user_rate="1/h", ip_rate="100/h", calls=1)
+    client = cache.client.get_client(write=True)
+    keys = [key.decode() for key in client.scan_iter(match="*rl:comment:*")]
+    assert keys and all(key.startswith(ours["KEY_PREFIX"] + ":") for key in keys)
+    assert _limited_after(settings, user_rate="1/h", ip_rate="100/h", calls=1)[0] == 1  # the same site: counted
+    settings.CACHES = {"default": {**ours, "KEY_PREFIX": ours["KEY_PREFIX"] + "-another-site"}}
+    try:
+        assert _limited_after(settings, user_rate="1/h", ip_rate="100/h", calls=1) == (None, None)
+    finally:
+        cache.delete_pattern("*")
