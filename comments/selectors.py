@@ -216,6 +216,8 @@ class SubmissionContext:
     quoted_text: str | None  # the provision's text in the quote's language, when a quote was given
 
 
+# The phase join states "open" as consult.models.PhaseQuerySet.open_at does (opens_at <= now < closes_at);
+# tests/consult/test_phase_rules.py runs this statement and that rule over the boundary instants.
 SUBMISSION_CONTEXT_SQL = """
     SELECT p.id, p.path, p.lineage_id, p.version_id,
            v.number, v.label, v.status, v.document_id, d.slug, d.title, d.authoritative_language,
@@ -244,16 +246,18 @@ SUBMISSION_CONTEXT_SQL = """
 
 
 def comment_submission_context(
-    *, provision_id: int, user_id: int | None, quote_language: str | None = None, with_quote: bool = False
+    *, provision_id: int, user_id: int | None, quote_language: str | None = None, with_quote: bool = False,
+    at: datetime.datetime | None = None,
 ) -> SubmissionContext | None:
-    """The provision (None if there is none), its open comment phase and the author's profile, in one query.
+    """The provision (None if there is none), its comment phase open at `at` (default: now) and the
+    author's profile, in one query.
 
     Submitting is the platform's hottest write; this replaces five ORM queries (provision, phase,
     participant, verified address, quoted text) with one round trip.
     """
     params = {
         "provision": provision_id, "user": user_id, "kind": Phase.Kind.COMMENT, "with_quote": with_quote,
-        "quote_language": quote_language or None, "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+        "quote_language": quote_language or None, "now": connection.ops.adapt_datetimefield_value(at or timezone.now()),
     }
     with connection.cursor() as cursor:
         cursor.execute(SUBMISSION_CONTEXT_SQL, params)

@@ -79,7 +79,7 @@ def comment_submit(
     )
     provision, phase, participant = context.provision, context.phase, context.participant
     parent = _check_parent(parent_id, provision) if parent_id else None
-    if official and consult_selectors.commission_role(user=author, consultation=phase.consultation) is None:
+    if official and not consult_selectors.can_act_for_commission(user=author, consultation=phase.consultation):
         raise PermissionDenied(_("Only members of the commission can reply officially."), code="not_commission")
     span = _check_quote(quote, context.quoted_text) if quoting else None
     rate_limit_hit(action="comment", user_id=author.pk, ip=client_ip)
@@ -204,9 +204,12 @@ def comment_edit(*, comment_id: int, author: AbstractBaseUser, body: str, stance
         stance = stance or comment.stance
         proposed_wording = comment.proposed_wording if proposed_wording is None else proposed_wording.strip()
         _check_comment_text(body=body.strip(), stance=stance, language=comment.language, proposed_wording=proposed_wording)
-        CommentRevision.objects.create(comment=comment, body=comment.body, proposed_wording=comment.proposed_wording, stance=comment.stance)
+        revision = CommentRevision(comment=comment, body=comment.body, proposed_wording=comment.proposed_wording, stance=comment.stance)
         comment.body, comment.stance, comment.proposed_wording = body.strip(), stance, proposed_wording
         comment.edited_at = timezone.now()
+        revision.full_clean()
+        comment.full_clean()
+        revision.save()
         comment.save(update_fields=["body", "stance", "proposed_wording", "edited_at"])
     return comment
 
@@ -225,6 +228,7 @@ def comment_withdraw(*, comment_id: int, author: AbstractBaseUser) -> Comment:
             raise InvalidState(_("This comment is already withdrawn."), code="already_withdrawn")
         comment.status = Comment.Status.WITHDRAWN
         comment.withdrawn_at = timezone.now()
+        comment.full_clean()
         comment.save(update_fields=["status", "withdrawn_at"])
     return comment
 
@@ -255,9 +259,12 @@ def comment_endorse(*, comment_id: int, user: AbstractBaseUser | AnonymousUser, 
     if comment.author_id == user.pk:
         raise ApplicationError(_("You cannot endorse your own comment."), code="own_comment")
     rate_limit_hit(action="endorse", user_id=user.pk, ip=client_ip)
+    endorsement = Endorsement(comment=comment, user=user)
+    # "Once per user" is left to the unique constraint at insert time, which also catches two endorsements racing.
+    endorsement.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
-            Endorsement.objects.create(comment=comment, user=user)
+            endorsement.save()
             Comment.objects.filter(pk=comment.pk).update(endorsement_count=F("endorsement_count") + 1)
     except IntegrityError:
         raise InvalidState(_("You have already endorsed this comment."), code="already_endorsed") from None

@@ -60,7 +60,6 @@ def provision_detail_view(request, slug, document_slug, number, provision_path, 
     order = request.GET.get("order") if request.GET.get("order") in selectors.ORDERINGS else "newest"
     page = selectors.comment_list_for_provision(provision=node.provision, order=order, cursor=request.GET.get("after"))
     blocked = _comment_blocked(request.user, node.provision.pk)
-    role = consult_selectors.commission_role(user=request.user, consultation=consultation)
     if form is None and blocked is None:
         form = CommentForm(provisions=_provision_choices(node), initial={"provision": node.provision.pk})
     return render(
@@ -83,7 +82,8 @@ def provision_detail_view(request, slug, document_slug, number, provision_path, 
             "counts": selectors.comment_counts_by_subtree(version=version, within=node.provision),
             "form": form,
             "blocked": blocked,
-            "commission_role": role,
+            # One query for the page, however many comments: the flag the commission's buttons are shown by.
+            "acts_for_commission": consult_selectors.can_act_for_commission(user=request.user, consultation=consultation),
             "open_phase": consult_selectors.phase_open_for_version(version=version),
             "carried": selectors.comments_carried_forward(provision=node.provision),
         },
@@ -267,4 +267,3 @@ def _text_language(request, version: DraftVersion) -> str:
         if candidate and candidate in version.languages:
             return candidate
     return version.document.authoritative_language
-

@@ -1,13 +1,22 @@
-"""Turns the platform's ApplicationError into an HTML error page for the server-rendered views.
+"""Turns the platform's ApplicationError into an error page for the server-rendered views.
 
 The API has its own handler (config.api.exception_handlers); this one covers everything else,
-so that a service error never surfaces as a 500.
+so that a service error never surfaces as a 500:
+- an ApplicationError, and a Django ValidationError (a service's `full_clean()`), become the error
+  page with their status (400 for a ValidationError) and message;
+- under /api/ (the views that are not DRF's, such as the exports) they, Http404 and PermissionDenied
+  become the API's JSON error shape instead;
+- elsewhere Http404 and PermissionDenied are left to Django (404.html, 403).
+Under ATOMIC_REQUESTS the view's transaction has already been rolled back when this runs: the
+exception went through it.
 """
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from config.api.exception_handlers import application_error_from_django
 from config.errors import ApplicationError
 
 
@@ -19,12 +28,16 @@ class ApplicationErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, ApplicationError):
+        api = request.path.startswith("/api/")
+        error = exception if isinstance(exception, ApplicationError) else None
+        if error is None and (api or isinstance(exception, ValidationError)):
+            error = application_error_from_django(exception)
+        if error is None:
             return None
-        if request.path.startswith("/api/"):
-            response = JsonResponse(exception.as_dict(), status=exception.status)
+        if api:
+            response = JsonResponse(error.as_dict(), status=error.status)
         else:
-            response = render(request, "error.html", {"error": exception}, status=exception.status)
-        if getattr(exception, "retry_after", None):
-            response["Retry-After"] = str(exception.retry_after)
+            response = render(request, "error.html", {"error": error}, status=error.status)
+        if getattr(error, "retry_after", None):
+            response["Retry-After"] = str(error.retry_after)
         return response

@@ -1,7 +1,10 @@
 """Consultations: the public process around one or more documents, its phases and its commission."""
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -51,8 +54,24 @@ class ConsultationDocument(models.Model):
         constraints = [models.UniqueConstraint(fields=["consultation", "document"], name="consultationdocument_unique")]
 
 
+class PhaseQuerySet(models.QuerySet):
+    def open_at(self, at: datetime.datetime) -> PhaseQuerySet:
+        """Phases open at the instant `at`: the one definition of "open" (`Phase.is_open` is its Python twin).
+
+        A phase is open from `opens_at` inclusive to `closes_at` exclusive, so that one phase may close
+        at the instant the next opens without both being open. The comment submission's SQL
+        (comments.selectors.SUBMISSION_CONTEXT_SQL) states the same bounds, and a test runs both over
+        the boundary instants.
+        """
+        return self.filter(opens_at__lte=at, closes_at__gt=at)
+
+
 class Phase(models.Model):
-    """A period of the consultation: public comment on a version, commission review, a referendum."""
+    """A period of the consultation: public comment on a version, commission review, a referendum.
+
+    What a phase may be is checked in `clean()`, so that the admin's phase inline and
+    `consult.services.phase_create` refuse the same things.
+    """
 
     class Kind(models.TextChoices):
         COMMENT = "comment", _("Public comment")
@@ -69,6 +88,8 @@ class Phase(models.Model):
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField()
 
+    objects = PhaseQuerySet.as_manager()
+
     class Meta:
         ordering = ["opens_at", "id"]
         constraints = [
@@ -78,16 +99,73 @@ class Phase(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def is_open(self, at=None) -> bool:
+    def clean(self) -> None:
+        """A comment phase is about a version of one of the consultation's documents, and no other comment
+        phase on that version overlaps it (so a version has at most one open comment phase, the one a new
+        comment is filed under); every phase closes after it opens.
+
+        The version's document must already be linked to the consultation in the database: in the admin,
+        save the consultation with its documents before adding a phase on one of them.
+        """
+        errors: dict[str, list[str]] = {}
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            errors.setdefault("closes_at", []).append(_("A phase must close after it opens."))
+        if self.kind == self.Kind.COMMENT and self.version_id is None:
+            errors.setdefault("version", []).append(_("A public comment phase needs the version to comment on."))
+        if self.version_id is not None and self.consultation_id is None:
+            errors.setdefault("version", []).append(
+                _("Save the consultation with its documents first, then add the phases on their versions.")
+            )
+        elif self.version_id is not None and not self._covers_version():
+            errors.setdefault("version", []).append(
+                _("%(version)s belongs to a document this consultation does not cover.") % {"version": self.version}
+            )
+        if not errors and self.kind == self.Kind.COMMENT and self.opens_at and self.closes_at:
+            overlapping = self.overlapping_comment_phases().first()
+            if overlapping is not None:
+                errors.setdefault("opens_at", []).append(
+                    _("This period overlaps “%(phase)s”, a comment phase on the same version: "
+                      "a version has one comment phase at a time.") % {"phase": overlapping}
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def overlapping_comment_phases(self) -> PhaseQuerySet:
+        """The other saved comment phases on this phase's version whose period shares an instant with this one
+        (the query form of `conflicts_with`)."""
+        return (
+            Phase.objects.filter(kind=self.Kind.COMMENT, version_id=self.version_id)
+            .filter(opens_at__lt=self.closes_at, closes_at__gt=self.opens_at)
+            .exclude(pk=self.pk)
+        )
+
+    def conflicts_with(self, other: Phase) -> bool:
+        """Both are comment phases on one version and share an instant (periods are half-open: [opens, closes))."""
+        return (
+            self.kind == other.kind == self.Kind.COMMENT
+            and self.version_id is not None
+            and self.version_id == other.version_id
+            and self.opens_at < other.closes_at
+            and other.opens_at < self.closes_at
+        )
+
+    def _covers_version(self) -> bool:
+        return ConsultationDocument.objects.filter(
+            consultation_id=self.consultation_id, document_id=self.version.document_id
+        ).exists()
+
+    def is_open(self, at: datetime.datetime | None = None) -> bool:
+        """Open at `at` (default: now), by the bounds of `PhaseQuerySet.open_at`."""
         at = at or timezone.now()
         return self.opens_at <= at < self.closes_at
 
     @property
     def state(self) -> str:
+        """ "upcoming", "open" or "closed" now."""
         now = timezone.now()
-        if now < self.opens_at:
-            return "upcoming"
-        return "open" if now < self.closes_at else "closed"
+        if self.is_open(now):
+            return "open"
+        return "upcoming" if now < self.opens_at else "closed"
 
 
 class CommissionMembership(models.Model):

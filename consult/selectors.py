@@ -48,35 +48,32 @@ def consultation_get(*, slug: str, public_only: bool = True) -> Consultation:
     return consultation
 
 
-def consultation_for_document(*, document_id: int) -> Consultation | None:
-    return Consultation.objects.filter(document_links__document_id=document_id).first()
-
-
 def phase_open_for_version(*, version: DraftVersion) -> Phase | None:
-    """The comment phase open now on this version, if any."""
-    now = timezone.now()
+    """The comment phase open now on this version, if any (`Phase.clean` allows at most one)."""
     return (
-        Phase.objects.filter(version=version, kind=Phase.Kind.COMMENT, opens_at__lte=now, closes_at__gt=now)
+        Phase.objects.open_at(timezone.now())
+        .filter(version=version, kind=Phase.Kind.COMMENT)
         .select_related("consultation")
         .order_by("opens_at")
         .first()
     )
 
 
-def can_moderate(*, user: AbstractBaseUser | AnonymousUser, consultation: Consultation) -> bool:
-    """Staff, or a member of this consultation's commission."""
+def can_act_for_commission(*, user: AbstractBaseUser | AnonymousUser, consultation: Consultation) -> bool:
+    """Whether the user acts for this consultation's commission: moderates its comments (hides, restores,
+    dismisses reports, sees the moderation queue) and replies officially in its name.
+
+    The one rule of who may: the services check it, the API reaches it through them, and the pages show
+    the commission's buttons from a flag the view computes with it once per page. It is membership of
+    this consultation's commission and nothing else. Django staff (`is_staff`, superusers too) are not
+    moderators of every consultation by that flag: they run the platform (publish versions, appoint
+    commissions in the admin), while hiding a citizen's comment or answering in the commission's name is
+    the commission's public act within its own consultation (DESIGN.md, "Roles"). Staff who must
+    moderate are made members in the admin's commission inline, which leaves a record of it.
+    """
     if not user.is_authenticated:
         return False
-    return user.is_staff or commission_role(user=user, consultation=consultation) is not None
-
-
-def commission_role(*, user: AbstractBaseUser | AnonymousUser, consultation: Consultation) -> str | None:
-    """The user's role in the consultation's commission, or None."""
-    if not user.is_authenticated:
-        return None
-    return (
-        CommissionMembership.objects.filter(user=user, consultation=consultation).values_list("role", flat=True).first()
-    )
+    return CommissionMembership.objects.filter(user=user, consultation=consultation).exists()
 
 
 def participant_display_name(user) -> str:

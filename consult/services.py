@@ -5,9 +5,7 @@ import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils.translation import gettext as _
 
-from config.errors import ApplicationError
 from consult.models import CommissionMembership, Consultation, ConsultationDocument, Participant, Phase
 from drafts.models import Document, DraftVersion
 
@@ -49,23 +47,29 @@ def phase_create(
     kind: str = Phase.Kind.COMMENT,
     version: DraftVersion | None = None,
 ) -> Phase:
-    """Add a phase; a comment phase must be about a version of one of the consultation's documents."""
-    if kind == Phase.Kind.COMMENT and version is None:
-        raise ApplicationError(_("A public comment phase needs the version to comment on."), fields={"version": [_("Required.")]})
-    if version is not None and not consultation.document_links.filter(document_id=version.document_id).exists():
-        message = _("%(version)s belongs to a document this consultation does not cover.") % {"version": version}
-        raise ApplicationError(message, fields={"version": [message]})
-    phase = Phase(consultation=consultation, kind=kind, title=title, version=version, opens_at=opens_at, closes_at=closes_at)
-    phase.full_clean()
-    phase.save()
+    """Add a phase; raises ValidationError for what `Phase.clean` refuses (the admin's inline refuses the same).
+
+    Locks the version, so that two comment phases added on it at once cannot both pass the overlap check.
+    """
+    with transaction.atomic():
+        if version is not None:
+            DraftVersion.objects.select_for_update().filter(pk=version.pk).first()
+        phase = Phase(consultation=consultation, kind=kind, title=title, version=version, opens_at=opens_at, closes_at=closes_at)
+        phase.full_clean()
+        phase.save()
     return phase
 
 
 def commission_member_add(*, consultation: Consultation, user: AbstractBaseUser, role: str = CommissionMembership.Role.REVIEWER) -> CommissionMembership:
-    membership, _created = CommissionMembership.objects.update_or_create(
-        consultation=consultation, user=user, defaults={"role": role}
-    )
-    membership.full_clean()
+    """Make the user a member of the consultation's commission with this role, or change their role."""
+    with transaction.atomic():
+        membership = (
+            CommissionMembership.objects.select_for_update().filter(consultation=consultation, user=user).first()
+            or CommissionMembership(consultation=consultation, user=user)
+        )
+        membership.role = role
+        membership.full_clean()
+        membership.save()
     return membership
 
 

@@ -7,12 +7,12 @@ from django.utils.translation import gettext as _
 from comments.models import Comment, Report
 from config.errors import PermissionDenied
 from consult.models import Consultation
-from consult.selectors import can_moderate
+from consult.selectors import can_act_for_commission
 
 
 def moderation_queue(*, consultation: Consultation, user) -> QuerySet[Comment]:
     """Comments with open reports, most reported first, with their open reports: for the commission only."""
-    if not can_moderate(user=user, consultation=consultation):
+    if not can_act_for_commission(user=user, consultation=consultation):
         raise PermissionDenied(_("Only the commission of this consultation sees its moderation queue."), code="not_commission")
     return (
         Comment.objects.filter(consultation=consultation, reports__status=Report.Status.OPEN)

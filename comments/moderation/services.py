@@ -34,9 +34,12 @@ def comment_report(*, comment_id: int, reporter: AbstractBaseUser | AnonymousUse
     if comment is None:
         raise NotFound(_("There is no comment %(id)s.") % {"id": comment_id})
     rate_limit_hit(action="report", user_id=reporter.pk, ip=client_ip)
+    report = Report(comment=comment, reporter=reporter, reason=reason)
+    # "Once per reporter" is left to the unique constraint at insert time, which also catches two reports racing.
+    report.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
-            report = Report.objects.create(comment=comment, reporter=reporter, reason=reason)
+            report.save()
     except IntegrityError:
         raise InvalidState(_("You have already reported this comment."), code="already_reported") from None
     return report
@@ -55,11 +58,15 @@ def comment_hide(*, comment_id: int, moderator: AbstractBaseUser, reason: str) -
         _check_moderator(comment, moderator)
         if comment.status == Comment.Status.HIDDEN:
             raise InvalidState(_("This comment is already hidden."), code="already_hidden")
+        if comment.status != Comment.Status.PUBLISHED:
+            # Restoring would then publish what its author withdrew.
+            raise InvalidState(_("Only a published comment can be hidden."), code="not_published")
         comment.status = Comment.Status.HIDDEN
         comment.moderation_reason, comment.moderated_by, comment.moderated_at = reason, moderator, timezone.now()
+        comment.full_clean()
         comment.save(update_fields=["status", "moderation_reason", "moderated_by", "moderated_at"])
         _reports_close(comment, moderator, Report.Status.ACTIONED)
-        ModerationEvent.objects.create(comment=comment, actor=moderator, action=ModerationEvent.Action.HIDE, reason=reason)
+        _event_record(comment=comment, actor=moderator, action=ModerationEvent.Action.HIDE, reason=reason)
     return comment
 
 
@@ -72,8 +79,9 @@ def comment_restore(*, comment_id: int, moderator: AbstractBaseUser, reason: str
             raise InvalidState(_("Only a hidden comment can be restored."), code="not_hidden")
         comment.status = Comment.Status.PUBLISHED
         comment.moderated_by, comment.moderated_at = moderator, timezone.now()
+        comment.full_clean()
         comment.save(update_fields=["status", "moderated_by", "moderated_at"])
-        ModerationEvent.objects.create(comment=comment, actor=moderator, action=ModerationEvent.Action.RESTORE, reason=reason.strip())
+        _event_record(comment=comment, actor=moderator, action=ModerationEvent.Action.RESTORE, reason=reason.strip())
     return comment
 
 
@@ -82,13 +90,20 @@ def comment_reports_dismiss(*, comment_id: int, moderator: AbstractBaseUser) -> 
         comment = comment_lock(comment_id=comment_id)
         _check_moderator(comment, moderator)
         _reports_close(comment, moderator, Report.Status.DISMISSED)
-        ModerationEvent.objects.create(comment=comment, actor=moderator, action=ModerationEvent.Action.DISMISS_REPORTS)
+        _event_record(comment=comment, actor=moderator, action=ModerationEvent.Action.DISMISS_REPORTS)
     return comment
 
 
 def _check_moderator(comment: Comment, user) -> None:
-    if not consult_selectors.can_moderate(user=user, consultation=comment.consultation):
+    if not consult_selectors.can_act_for_commission(user=user, consultation=comment.consultation):
         raise PermissionDenied(_("Only the commission of this consultation can moderate its comments."), code="not_commission")
+
+
+def _event_record(*, comment: Comment, actor, action: str, reason: str = "") -> ModerationEvent:
+    event = ModerationEvent(comment=comment, actor=actor, action=action, reason=reason)
+    event.full_clean()
+    event.save()
+    return event
 
 
 def _reports_close(comment: Comment, moderator, status: str) -> None:

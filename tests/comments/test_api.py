@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from comments import services
 from comments.moderation import services as moderation
 from comments.models import Comment, Endorsement, Report
-from tests.factories import MembershipFactory
+from tests.factories import AdminFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +139,8 @@ def test_hide_is_for_the_commission_of_that_consultation(comment, make_participa
     outsider = make_participant("Other Commission")
     MembershipFactory(user=outsider)  # member of another consultation
     assert client_for(outsider).post(f"/api/v1/comments/{comment.pk}/hide/", {"reason": "Spam"}, format="json").status_code == 403
+    staff = AdminFactory(username="operator")  # staff are not moderators by is_staff (consult.selectors.can_act_for_commission)
+    assert client_for(staff).post(f"/api/v1/comments/{comment.pk}/hide/", {"reason": "Spam"}, format="json").status_code == 403
     member = make_participant("Member")
     MembershipFactory(consultation=demo, user=member)
     response = client_for(member).post(f"/api/v1/comments/{comment.pk}/hide/", {"reason": "Personal attack"}, format="json")
@@ -166,7 +168,8 @@ def test_receipt_chain_is_public_and_verifies(comment, make_participant, draft_p
 
 
 def test_exports_stream_every_comment_without_personal_data(comment, aigerim, draft_provision):
-    moderation.comment_hide(comment_id=comment.pk, moderator=_staff(), reason="Off topic")
+    moderator = MembershipFactory(consultation=comment.consultation).user
+    moderation.comment_hide(comment_id=comment.pk, moderator=moderator, reason="Off topic")
     services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="Visible, «quoted» & <b>", stance="support", language="en")
     response = client_for().get("/api/v1/consultations/tarvania-2026/export/comments.csv")
     assert response.status_code == 200 and response.streaming
@@ -198,9 +201,3 @@ def test_comment_list_query_count_does_not_grow(aigerim, draft_provision, django
         services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body=f"Point {n}", stance="support", language="en")
     with django_assert_max_num_queries(3):
         assert client_for().get("/api/v1/comments/", {"page_size": 25}).status_code == 200
-
-
-def _staff():
-    from tests.factories import AdminFactory
-
-    return AdminFactory(username="moderator-staff")

@@ -5,10 +5,11 @@ import pytest
 from django.utils import timezone
 
 from comments import services
-from comments.moderation import services as moderation
 from comments.models import Comment, ModerationEvent, Receipt, Report
+from comments.moderation import selectors as moderation_selectors
+from comments.moderation import services as moderation
 from config.errors import ApplicationError, InvalidState, PermissionDenied
-from tests.factories import MembershipFactory
+from tests.factories import AdminFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +102,48 @@ def test_hide_needs_a_reason_and_a_commission_member(comment, member, make_parti
     with pytest.raises(PermissionDenied):
         moderation.comment_hide(comment_id=comment.pk, moderator=make_participant("Bolat"), reason="I dislike it")
     assert Comment.objects.get().status == "published" and not ModerationEvent.objects.exists()
+
+
+def test_staff_outside_the_commission_do_not_moderate(comment, make_participant, demo):
+    """consult.selectors.can_act_for_commission: membership of this consultation's commission, not `is_staff`."""
+    moderation.comment_report(comment_id=comment.pk, reporter=make_participant("Reporter"), reason="Spam?")
+    operator = AdminFactory(username="operator")
+    other_commission = MembershipFactory().user  # a member of another consultation's commission
+    for user in (operator, other_commission):
+        for act in (
+            lambda user=user: moderation.comment_hide(comment_id=comment.pk, moderator=user, reason="Off topic"),
+            lambda user=user: moderation.comment_reports_dismiss(comment_id=comment.pk, moderator=user),
+            lambda user=user: moderation_selectors.moderation_queue(consultation=demo, user=user),
+        ):
+            with pytest.raises(PermissionDenied) as error:
+                act()
+            assert error.value.code == "not_commission"
+    assert Comment.objects.get().status == "published" and Report.objects.get().status == "open"
+    assert not ModerationEvent.objects.exists()
+    MembershipFactory(consultation=demo, user=operator)  # appointed in the admin: now they may
+    moderation.comment_hide(comment_id=comment.pk, moderator=operator, reason="Off topic")
+    assert Comment.objects.get().status == "hidden"
+
+
+def test_official_replies_are_for_the_commission_only(comment, make_participant, member):
+    operator = make_participant("Operator")
+    operator.is_staff = True
+    operator.save(update_fields=["is_staff"])
+    reply = {"provision_id": comment.provision_id, "body": "Answer.", "stance": "question", "language": "en", "parent_id": comment.pk}
+    with pytest.raises(PermissionDenied):
+        services.comment_submit(author=operator, official=True, **reply)
+    assert Comment.objects.count() == 1
+    assert services.comment_submit(author=member, official=True, **reply).is_official
+
+
+def test_a_withdrawn_comment_cannot_be_hidden_and_so_never_restored_to_view(comment, aigerim, member):
+    services.comment_withdraw(comment_id=comment.pk, author=aigerim)
+    with pytest.raises(InvalidState) as error:
+        moderation.comment_hide(comment_id=comment.pk, moderator=member, reason="Off topic")
+    assert error.value.code == "not_published"
+    with pytest.raises(InvalidState):
+        moderation.comment_restore(comment_id=comment.pk, moderator=member)
+    assert Comment.objects.get().status == "withdrawn" and not ModerationEvent.objects.exists()
 
 
 def test_dismissing_reports_leaves_the_comment(comment, member, make_participant):

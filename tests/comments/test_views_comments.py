@@ -2,16 +2,22 @@
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from comments import services
+from comments.models import Comment, ModerationEvent, Report
+from comments.moderation import selectors as moderation_selectors
 from comments.moderation import services as moderation
-from comments.models import Comment, Report
-from consult.models import Phase
+from config.errors import ApplicationError
+from consult.models import CommissionMembership, Phase
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 ARTICLE = "/c/tarvania-2026/constitution/v1/p/II/25/"
+PARAGRAPH = ARTICLE + "1/"
 
 
 def form_data(provision, **overrides):
@@ -132,6 +138,90 @@ def test_moderation_queue_and_hiding_through_the_page(client, aigerim, make_part
     assert "Hidden by the moderators: Personal attack" in page and "Rude words." not in page
     assert comment.receipt.number in page
     assert "Nothing to moderate" in client.get("/c/tarvania-2026/moderation/").content.decode()
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _service_allows(call) -> bool:
+    """Whether the service accepts the call (whatever it wrote is rolled back), or refuses it."""
+    try:
+        with transaction.atomic():
+            call()
+            raise _Rollback
+    except _Rollback:
+        return True
+    except ApplicationError:
+        return False
+
+
+def _staff(make_participant, name):
+    user = make_participant(name)
+    user.is_staff = user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
+    return user
+
+
+@pytest.mark.parametrize(("who", "acts_for_commission"), [
+    ("citizen", False), ("staff", False), ("member", True), ("staff member", True),
+])
+def test_the_page_shows_exactly_the_commission_actions_the_services_allow(
+    client, aigerim, make_participant, draft_provision, demo, who, acts_for_commission
+):
+    """Staff are not moderators by `is_staff` (consult.selectors.can_act_for_commission): the demo's admin is
+    staff and a member of its commission; a staff user outside the commission gets neither buttons nor rights."""
+    published, hidden, withdrawn = (
+        services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body=f"{n}.", stance="support", language="en")
+        for n in ("Published", "Hidden", "Withdrawn")
+    )
+    moderation.comment_hide(comment_id=hidden.pk, moderator=_member(demo, "Moderator"), reason="Spam")
+    services.comment_withdraw(comment_id=withdrawn.pk, author=aigerim)
+    user = {
+        "citizen": lambda: make_participant("Citizen"),
+        "staff": lambda: _staff(make_participant, "Operator"),
+        "member": lambda: _member(demo, "Member"),
+        "staff member": lambda: get_user_model().objects.get(username="admin"),  # the demo's chair
+    }[who]()
+    client.force_login(user)
+    page = client.get(PARAGRAPH).content.decode()
+
+    actions = {
+        "hide published": (f'action="/comments/{published.pk}/hide/"', lambda: moderation.comment_hide(comment_id=published.pk, moderator=user, reason="Off topic")),
+        "restore hidden": (f'action="/comments/{hidden.pk}/restore/"', lambda: moderation.comment_restore(comment_id=hidden.pk, moderator=user)),
+        "hide hidden": (f'action="/comments/{hidden.pk}/hide/"', lambda: moderation.comment_hide(comment_id=hidden.pk, moderator=user, reason="Again")),
+        "hide withdrawn": (f'action="/comments/{withdrawn.pk}/hide/"', lambda: moderation.comment_hide(comment_id=withdrawn.pk, moderator=user, reason="Off topic")),
+        "restore published": (f'action="/comments/{published.pk}/restore/"', lambda: moderation.comment_restore(comment_id=published.pk, moderator=user)),
+        "official reply": ('name="official"', lambda: services.comment_submit(
+            author=user, provision_id=draft_provision.pk, body="For the commission.", stance="question", language="en",
+            parent_id=published.pk, official=True,
+        )),
+        "moderation queue": ('href="/c/tarvania-2026/moderation/"', lambda: list(moderation_selectors.moderation_queue(consultation=demo, user=user))),
+    }
+    shown = {name for name, (marker, _call) in actions.items() if marker in page}
+    allowed = {name for name, (_marker, call) in actions.items() if _service_allows(call)}
+    assert shown == allowed
+    assert shown == ({"hide published", "restore hidden", "official reply", "moderation queue"} if acts_for_commission else set())
+    assert (client.get("/c/tarvania-2026/moderation/").status_code == 200) is acts_for_commission
+
+
+def test_a_staff_user_outside_the_commission_cannot_hide_through_the_page(client, aigerim, make_participant, draft_provision, demo):
+    comment = services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="Kept.", stance="support", language="en")
+    client.force_login(_staff(make_participant, "Operator"))
+    response = client.post(f"/comments/{comment.pk}/hide/", {"reason": "Off topic"}, follow=True)
+    assert "Only the commission of this consultation can moderate its comments." in response.content.decode()
+    assert Comment.objects.get().status == "published" and not ModerationEvent.objects.exists()
+
+
+def test_whether_the_reader_acts_for_the_commission_is_read_once_per_page(client, aigerim, draft_provision, demo):
+    for n in range(5):
+        comment = services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body=f"Point {n}.", stance="support", language="en")
+        services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body=f"Reply {n}.", stance="question", language="en", parent_id=comment.pk)
+    client.force_login(_member(demo, "Member"))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(PARAGRAPH).content.decode()
+    assert page.count('action="/comments/') >= 10  # the commission's buttons are there, under every comment
+    assert sum(CommissionMembership._meta.db_table in query["sql"] for query in queries.captured_queries) == 1
 
 
 def test_receipt_lookup(client, aigerim, draft_provision):

@@ -5,7 +5,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from config.errors import ApplicationError
 from consult import services
 from consult.models import CommissionMembership, Phase
 from tests.factories import ConsultationDocumentFactory, ConsultationFactory, DocumentFactory, UserFactory
@@ -25,26 +24,28 @@ def test_comment_phase_on_a_covered_version(make_version):
 
 
 def test_comment_phase_needs_a_version():
-    with pytest.raises(ApplicationError) as error:
+    with pytest.raises(ValidationError) as error:
         services.phase_create(consultation=ConsultationFactory(), title="Comment", opens_at=NOW, closes_at=NOW + DAY)
-    assert "version" in error.value.fields
+    assert set(error.value.message_dict) == {"version"}
     assert not Phase.objects.exists()
 
 
 def test_phase_on_a_document_of_another_consultation_is_refused(make_version):
     version = make_version(DocumentFactory())
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ValidationError) as error:
         services.phase_create(
             consultation=ConsultationFactory(), title="Comment", version=version, opens_at=NOW, closes_at=NOW + DAY
         )
+    assert set(error.value.message_dict) == {"version"}
     assert not Phase.objects.exists()
 
 
 def test_phase_must_close_after_it_opens():
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.phase_create(
             consultation=ConsultationFactory(), kind=Phase.Kind.REFERENDUM, title="Vote", opens_at=NOW, closes_at=NOW - DAY
         )
+    assert set(error.value.message_dict) == {"closes_at"}
     assert not Phase.objects.exists()
 
 
@@ -60,3 +61,10 @@ def test_commission_membership_is_one_role_per_consultation():
     services.commission_member_add(consultation=consultation, user=user)
     services.commission_member_add(consultation=consultation, user=user, role=CommissionMembership.Role.CHAIR)
     assert list(CommissionMembership.objects.values_list("role", flat=True)) == ["chair"]
+
+
+def test_commission_membership_is_checked_before_it_is_saved():
+    consultation, user = ConsultationFactory(), UserFactory()
+    with pytest.raises(ValidationError):
+        services.commission_member_add(consultation=consultation, user=user, role="dictator")
+    assert not CommissionMembership.objects.exists()
