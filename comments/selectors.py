@@ -10,10 +10,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
+    Func,
     Prefetch,
     Q,
     QuerySet,
@@ -160,16 +162,30 @@ def comment_counts_by_subtree(*, version: DraftVersion, within: Provision | None
     }
 
 
+class _BodySearchVector(Func):
+    """to_tsvector('simple'::regconfig, COALESCE(body, '')): the expression of the GIN index comment_fulltext
+    (migration 0002), constants included, so that the planner reads that index.
+
+    Not SearchVector("body", config="simple"): it sends 'simple' and '' as parameters, and bound by the
+    server (config/settings/base.py), a statement psycopg has prepared soon runs a generic plan, where
+    to_tsvector($1::regconfig, COALESCE(body, $2)) no longer matches the index: every comment is read.
+    """
+
+    template = "to_tsvector('simple'::regconfig, COALESCE(%(expressions)s, ''))"
+    output_field = SearchVectorField()
+
+
 def comment_search(*, comments: QuerySet[Comment], query: str) -> QuerySet[Comment]:
-    """Full-text search of comment bodies: PostgreSQL's text search where available, word containment elsewhere."""
+    """Full-text search of comment bodies: PostgreSQL's text search where available, word containment elsewhere.
+
+    On PostgreSQL the comments are those whose _BodySearchVector matches the words (plainto_tsquery), a
+    condition that the GIN index comment_fulltext answers.
+    """
     query = query.strip()
     if not query:
         return comments
     if connection.vendor == "postgresql":
-        return comments.extra(
-            where=["to_tsvector('simple'::regconfig, COALESCE(comments_comment.body, '')) @@ plainto_tsquery('simple'::regconfig, %s)"],
-            params=[query],
-        )
+        return comments.alias(body_vector=_BodySearchVector("body")).filter(body_vector=SearchQuery(query, config="simple"))
     for word in query.split():
         comments = comments.filter(body__icontains=word)
     return comments
