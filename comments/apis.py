@@ -10,28 +10,31 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from comments import selectors, services
 from comments.chain import selectors as chain_selectors
+from comments.models import Comment, Receipt
 from comments.moderation import selectors as moderation_selectors
 from comments.moderation import services as moderation
-from comments.models import Comment, Receipt
 from comments.ratelimits import client_ip
+from config.api.pagination import IdCursorPagination, KeysetPage, KeysetPagination
 from consult import selectors as consult_selectors
 from consult.models import Participant
 
 
-class CommentCursorPagination(CursorPagination):
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 200
-    ordering = "-id"
+class CommentPagination(KeysetPagination):
+    """Comments page by page in the `order` asked (comments.selectors.ORDERINGS, as the HTML pages read
+    them): walking `next` visits every comment exactly once, however many tie on their endorsements."""
 
-    def get_ordering(self, request, queryset, view):
-        order = request.query_params.get("order", "newest")
-        return {"oldest": ("id",), "endorsed": ("-endorsement_count", "-id")}.get(order, ("-id",))
+    page_size = 20
+    max_page_size = 200
+
+    def page(self, queryset, *, request, position, backwards, limit):
+        page = selectors.comment_page(
+            comments=queryset, order=request.query_params.get("order") or "newest", cursor=position, backwards=backwards, limit=limit
+        )
+        return KeysetPage(items=page.comments, next_position=page.next_cursor, previous_position=page.previous_cursor)
 
 
 class QuoteSerializer(serializers.Serializer):
@@ -66,7 +69,8 @@ class ReasonSerializer(serializers.Serializer):
 class CommentRecordSerializer(serializers.Serializer):
     """The public record of a comment (comments.selectors.comment_public_record): no e-mail, no IP, no account id.
 
-    Hidden and withdrawn comments keep their place and receipt; their words are not shown.
+    Hidden and withdrawn comments keep their place and receipt; their words are not shown. A reply is a
+    comment of its own, listed like any other, with the comment it answers as `parent`.
     """
 
     id = serializers.IntegerField()
@@ -78,7 +82,7 @@ class CommentRecordSerializer(serializers.Serializer):
     provision = serializers.IntegerField()
     provision_path = serializers.CharField()
     lineage = serializers.IntegerField()
-    parent = serializers.IntegerField(allow_null=True)
+    parent = serializers.IntegerField(allow_null=True, help_text="The comment this one replies to; null for a top-level comment.")
     official = serializers.BooleanField()
     author = serializers.CharField(help_text="Public display name (may be a pseudonym).")
     submitter_type = serializers.ChoiceField(choices=Participant.SubmitterType.choices)
@@ -97,16 +101,8 @@ class CommentRecordSerializer(serializers.Serializer):
     edited_at = serializers.DateTimeField(allow_null=True)
     withdrawn_at = serializers.DateTimeField(allow_null=True)
 
-
-class CommentSerializer(CommentRecordSerializer):
-    replies = CommentRecordSerializer(many=True, required=False, help_text="Present in lists of top-level comments.")
-
     def to_representation(self, comment):
-        record = selectors.comment_public_record(comment)
-        replies = getattr(comment, "_prefetched_objects_cache", {}).get("replies")
-        if replies is not None:
-            record["replies"] = [selectors.comment_public_record(reply) for reply in replies]
-        return record
+        return selectors.comment_public_record(comment)
 
 
 class CommentFilterSerializer(serializers.Serializer):
@@ -119,7 +115,7 @@ class CommentFilterSerializer(serializers.Serializer):
     since = serializers.DateTimeField(required=False)
     until = serializers.DateTimeField(required=False)
     search = serializers.CharField(required=False, max_length=200)
-    order = serializers.ChoiceField(choices=["newest", "oldest", "endorsed"], required=False)
+    order = serializers.ChoiceField(choices=list(selectors.ORDERINGS), required=False)
 
 
 COMMENT_FILTER_PARAMETERS = [
@@ -128,7 +124,7 @@ COMMENT_FILTER_PARAMETERS = [
         ("consultation", "slug"), ("version", "version id"), ("provision", "provision id"), ("lineage", "lineage id"),
         ("stance", "support, oppose, propose_wording, question"), ("submitter_type", "individual or organisation"),
         ("since", "ISO date-time"), ("until", "ISO date-time"), ("search", "full-text search of the body"),
-        ("order", "newest (default), oldest, endorsed"),
+        ("order", f"{', '.join(selectors.ORDERINGS)}; newest by default"),
     ]
 ]
 
@@ -136,8 +132,8 @@ COMMENT_FILTER_PARAMETERS = [
 class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Public comments. Reading is open to all; writing needs a verified account."""
 
-    serializer_class = CommentSerializer
-    pagination_class = CommentCursorPagination
+    serializer_class = CommentRecordSerializer
+    pagination_class = CommentPagination
     permission_classes = [permissions.AllowAny]
 
     def get_queryset(self):
@@ -149,12 +145,15 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         filters = CommentFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         data = dict(filters.validated_data)
-        search, _order = data.pop("search", ""), data.pop("order", None)
+        search = data.pop("search", "")
+        data.pop("order", None)  # CommentPagination orders the page
         return selectors.comment_search(comments=selectors.comment_filter(comments=queryset, **data), query=search)
 
     @extend_schema(parameters=COMMENT_FILTER_PARAMETERS)
     def list(self, request, *args, **kwargs):
-        """List and search comments; cursor-paginated (`next` link), newest first by default."""
+        """List and search comments, replies included (each with its `parent`); newest first by default.
+        Follow `next` (or `previous`) for the next page: every comment comes exactly once, in every order.
+        A cursor that was not given by a link is refused (400, code invalid_cursor)."""
         return super().list(request, *args, **kwargs)
 
     @extend_schema(request=CommentSubmitSerializer, responses={201: CommentRecordSerializer})
@@ -223,10 +222,19 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(selectors.comment_public_record(selectors.comment_get(comment_id=int(pk))))
 
 
-class ModerationQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Commission only: comments of one consultation with open reports."""
+class ReportedCommentSerializer(CommentRecordSerializer):
+    """A comment in the commission's queue: its public record and how many open reports it has."""
 
-    serializer_class = CommentSerializer
+    open_reports = serializers.IntegerField()
+
+    def to_representation(self, comment):
+        return {**super().to_representation(comment), "open_reports": comment.open_reports}
+
+
+class ModerationQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Commission only: comments of one consultation with open reports, most reported first (page-numbered)."""
+
+    serializer_class = ReportedCommentSerializer
 
     @extend_schema(parameters=[OpenApiParameter("consultation", OpenApiTypes.STR, required=True)])
     def list(self, request, *args, **kwargs):
@@ -263,10 +271,8 @@ class ChainVerificationSerializer(serializers.Serializer):
     breaks = ChainBreakSerializer(many=True)
 
 
-class ReceiptCursorPagination(CursorPagination):
-    ordering = "id"
+class ReceiptCursorPagination(IdCursorPagination):
     page_size = 500
-    page_size_query_param = "page_size"
     max_page_size = 5000
 
 

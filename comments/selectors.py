@@ -6,6 +6,7 @@ comments/moderation).
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -23,18 +24,25 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comments.models import Comment
-from config.errors import NotFound
+from config.errors import ApplicationError, NotFound
 from consult.models import Consultation, Participant, Phase
 from drafts.models import Document, DraftVersion, Provision, ProvisionText
 from drafts.selectors import provision_subtree
 
+# The orders in which the public reads comments, on the pages and in the API alike. Each ends with the id, so
+# that no two comments tie, and runs every field the same way, so that "the comments after this one" is one
+# row comparison: a bound of an index scan (the comment_provision_* indexes), however many comments tie on
+# their endorsements. A cursor is the position of a comment in all of them: "<endorsement_count>.<id>".
 ORDERINGS = {
     "newest": ("-id",),
     "oldest": ("id",),
     "endorsed": ("-endorsement_count", "-id"),
 }
+CURSOR_FIELDS = ("endorsement_count", "id")
+_CURSOR = re.compile(r"(\d{1,18})\.(\d{1,18})", re.ASCII)  # below 2**63: a PostgreSQL bigint
 
 
 @dataclass(frozen=True)
@@ -50,8 +58,12 @@ class ProvisionCommentCounts:
 
 @dataclass(frozen=True)
 class CommentPage:
+    """A page of comments and where the pages around it begin: `next_cursor` to read on after the last
+    comment shown, `previous_cursor` (comment_page only) to read back before the first; None at either end."""
+
     comments: list[Comment]
     next_cursor: str | None
+    previous_cursor: str | None = None
 
 
 def comment_public_queryset() -> QuerySet[Comment]:
@@ -68,12 +80,12 @@ def comment_list_for_provision(
     Each provision's page is read from its own index scan (one SELECT per provision, joined by UNION
     ALL and cut to the page): no index orders the comments of several provisions at once, and a single
     SELECT over all of them would sort every comment of the article.
-    The cursor is opaque to callers: "<endorsement_count>.<id>" of the last comment shown.
+    The cursor is opaque to callers ("<endorsement_count>.<id>" of the last comment shown); one this
+    module did not give raises ApplicationError (invalid_cursor, 400), as in comment_page.
     """
-    ordering = ORDERINGS.get(order, ORDERINGS["newest"])
+    past_cursor, ordering = _keyset(order=order, cursor=cursor)
     subtree = provision_subtree(provision=provision)
-    after = _after_cursor(order, cursor) if cursor else Q()
-    top_level = comment_public_queryset().filter(after, parent__isnull=True).order_by(*ordering)
+    top_level = comment_public_queryset().filter(past_cursor, parent__isnull=True).order_by(*ordering)
     provision_ids = list(subtree.values_list("pk", flat=True))
     if len(provision_ids) > 1 and connection.features.supports_slicing_ordering_in_compound:
         parts = [top_level.filter(provision_id=provision_id)[: limit + 1] for provision_id in provision_ids]
@@ -82,26 +94,71 @@ def comment_list_for_provision(
         comments = top_level.filter(provision_id__in=provision_ids)
     rows = list(comments[: limit + 1])
     prefetch_related_objects(rows, Prefetch("replies", queryset=Comment.objects.select_related("receipt", "provision").order_by("id")))
-    next_cursor = _cursor_of(rows[limit - 1]) if len(rows) > limit else None
-    return CommentPage(comments=rows[:limit], next_cursor=next_cursor)
+    return _page_of(rows, cursor=cursor, limit=limit)
 
 
-def _after_cursor(order: str, cursor: str) -> Q | RawSQL:
-    """What comes after the cursor, as a bound of the index scan (a row comparison for two columns)."""
-    try:
-        endorsements, last_id = (int(part) for part in cursor.split("."))
-    except ValueError:
-        return Q()
-    if order == "oldest":
-        return Q(id__gt=last_id)
-    if order == "endorsed":
-        table = Comment._meta.db_table
-        return RawSQL(f'("{table}"."endorsement_count", "{table}"."id") < (%s, %s)', (endorsements, last_id), output_field=BooleanField())
-    return Q(id__lt=last_id)
+def comment_page(
+    *, comments: QuerySet[Comment], order: str = "newest", cursor: str | None = None, backwards: bool = False, limit: int = 20
+) -> CommentPage:
+    """One page of `comments` (comment_public_queryset, filtered) in one of ORDERINGS, in one query: the
+    `limit` comments after the cursor or, `backwards`, the `limit` comments before it (shown in order).
+
+    Walking `next_cursor` from the first page visits every comment exactly once, ties included (1,300
+    comments at 0 endorsements). A cursor this module did not give raises ApplicationError
+    (invalid_cursor, 400): read as the first page instead, it would send a client walking the pages
+    round forever.
+    """
+    past_cursor, ordering = _keyset(order=order, cursor=cursor, backwards=backwards)
+    rows = list(comments.filter(past_cursor).order_by(*ordering)[: limit + 1])
+    return _page_of(rows, cursor=cursor, limit=limit, backwards=backwards)
+
+
+def _keyset(*, order: str, cursor: str | None, backwards: bool = False) -> tuple[Q | RawSQL, tuple[str, ...]]:
+    """The comments past the cursor in `order` (before it, `backwards`) and the order to read them in.
+
+    Past the cursor is one comparison of the order's columns with the cursor's values (a row comparison
+    when there are two), which the index of that order serves as the start of its scan.
+    """
+    ordering = ORDERINGS.get(order, ORDERINGS["newest"])
+    if backwards:
+        ordering = tuple(field[1:] if field.startswith("-") else f"-{field}" for field in ordering)
+    if not cursor:
+        return Q(), ordering
+    position = dict(zip(CURSOR_FIELDS, _cursor_position(cursor), strict=True))
+    names = [field.lstrip("-") for field in ordering]
+    descending = ordering[0].startswith("-")
+    if len(names) == 1:
+        return Q(**{f"{names[0]}__{'lt' if descending else 'gt'}": position[names[0]]}), ordering
+    quote, table = connection.ops.quote_name, connection.ops.quote_name(Comment._meta.db_table)
+    columns = ", ".join(f"{table}.{quote(Comment._meta.get_field(name).column)}" for name in names)
+    comparison = f"({columns}) {'<' if descending else '>'} ({', '.join(['%s'] * len(names))})"
+    return RawSQL(comparison, [position[name] for name in names], output_field=BooleanField()), ordering
+
+
+def _page_of(rows: list[Comment], *, cursor: str | None, limit: int, backwards: bool = False) -> CommentPage:
+    """The page in `rows` (up to limit + 1 read past the cursor: the extra one says that more lie beyond)."""
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if backwards:
+        rows.reverse()
+        return CommentPage(
+            comments=rows, next_cursor=_cursor_of(rows[-1]) if rows else None, previous_cursor=_cursor_of(rows[0]) if more else None
+        )
+    return CommentPage(
+        comments=rows, next_cursor=_cursor_of(rows[-1]) if more else None, previous_cursor=_cursor_of(rows[0]) if cursor and rows else None
+    )
+
+
+def _cursor_position(cursor: str) -> tuple[int, int]:
+    match = _CURSOR.fullmatch(cursor)
+    if match is None:
+        message = _("This page link is not valid. Start again from the first page.")
+        raise ApplicationError(message, code="invalid_cursor", fields={"cursor": [message]})
+    return int(match[1]), int(match[2])
 
 
 def _cursor_of(comment: Comment) -> str:
-    return f"{comment.endorsement_count}.{comment.pk}"
+    return ".".join(str(getattr(comment, name)) for name in CURSOR_FIELDS)
 
 
 def comment_counts_for_version(*, version: DraftVersion, provision_ids: QuerySet | None = None) -> dict[int, ProvisionCommentCounts]:

@@ -1,5 +1,6 @@
 """The comments API: status codes, payloads, the permission boundary of every endpoint, no personal data."""
 import csv
+import datetime
 import io
 import json
 
@@ -7,9 +8,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from comments import services
-from comments.moderation import services as moderation
 from comments.models import Comment, Endorsement, Report
-from tests.factories import AdminFactory, MembershipFactory
+from comments.moderation import services as moderation
+from drafts.models import Provision
+from tests.factories import AdminFactory, ConsultationFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +156,7 @@ def test_moderation_queue_is_for_the_commission(comment, make_participant, demo)
     member = make_participant("Member")
     MembershipFactory(consultation=demo, user=member)
     results = client_for(member).get("/api/v1/moderation/", {"consultation": demo.slug}).json()["results"]
-    assert [c["id"] for c in results] == [comment.pk]
+    assert [(c["id"], c["open_reports"]) for c in results] == [(comment.pk, 1)]
 
 
 def test_receipt_chain_is_public_and_verifies(comment, make_participant, draft_provision):
@@ -196,8 +198,139 @@ def test_no_payload_carries_an_email_or_ip(comment, aigerim):
         assert "@example.org" not in text and "10.9.8.7" not in text and "127.0.0.1" not in text
 
 
-def test_comment_list_query_count_does_not_grow(aigerim, draft_provision, django_assert_max_num_queries):
+def test_comment_list_query_count_does_not_grow(aigerim, draft_provision, django_assert_num_queries):
     for n in range(30):
         services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body=f"Point {n}", stance="support", language="en")
-    with django_assert_max_num_queries(3):
+    with django_assert_num_queries(1):  # the page, with its receipts, provisions and versions
         assert client_for().get("/api/v1/comments/", {"page_size": 25}).status_code == 200
+
+
+# --- pages: every comment once, in every order, across ties -------------------------------------
+
+
+TIED = 1_300  # comments, nearly all at 0 endorsements: more ties than any page, and than DRF's offset cutoff (1,000)
+
+
+def _comments_in_bulk(author, provision, *, count=TIED, **fields):
+    """`count` comments written in one INSERT (no receipts: the list does not need them), `fields` set on all.
+    Most are tied at 0 endorsements; every 50th has 1 to 3. Returns (id, endorsements) in id order."""
+    fields = {
+        "consultation_id": provision.version.document.consultations.get().pk, "version_id": provision.version_id,
+        "provision": provision, "lineage_id": provision.lineage_id, "author": author, "author_name": "Aigerim",
+        "submitter_type": "individual", "stance": "oppose", "language": "en", **fields,
+    }
+    created = Comment.objects.bulk_create(
+        Comment(**fields, body=f"Point {n}.", endorsement_count=(n % 50 == 0) * (1 + n % 3)) for n in range(count)
+    )
+    return [(c.pk, c.endorsement_count) for c in created]
+
+
+EXPECTED_ORDER = {
+    "newest": lambda rows: sorted(rows, key=lambda r: -r[0]),
+    "oldest": lambda rows: sorted(rows, key=lambda r: r[0]),
+    "endorsed": lambda rows: sorted(rows, key=lambda r: (-r[1], -r[0])),
+}
+
+
+def _walk(api, start, params=None, *, link="next"):
+    """Follow the `link` links from `start`, as a client would: each page's (id, endorsements), and the last answer."""
+    pages, response = [], api.get(start, params)
+    while True:
+        assert response.status_code == 200, response.json()
+        body = response.json()
+        pages.append([(c["id"], c["endorsements"]) for c in body["results"]])
+        if body[link] is None:
+            return pages, body
+        assert len(pages) < 100, "the links never end"
+        response = api.get(body[link])
+
+
+@pytest.mark.parametrize("page_size", [100, 150])  # 1,300 comments: pages that do and do not divide them
+@pytest.mark.parametrize("order", EXPECTED_ORDER)
+def test_every_order_walks_every_comment_once_across_ties(aigerim, draft_provision, order, page_size):
+    rows = _comments_in_bulk(aigerim, draft_provision)
+    assert sum(1 for _id, endorsements in rows if endorsements == 0) > 1_000
+    api = client_for()
+    pages, last = _walk(api, "/api/v1/comments/", {"order": order, "page_size": page_size})
+    assert [row for page in pages for row in page] == EXPECTED_ORDER[order](rows)
+    assert [len(page) for page in pages] == [page_size] * (TIED // page_size) + [TIED % page_size] * (TIED % page_size > 0)
+    # and back by the `previous` links, from the last page to the first
+    back, first = _walk(api, last["previous"], link="previous")
+    assert back == pages[-2::-1]
+    assert first["next"] is not None
+
+
+FILTERS = {  # name: (its value for the draft's paragraph, whether a comment (a dict of its columns) passes)
+    "consultation": ("tarvania-2026", lambda c, p: c["consultation__slug"] == "tarvania-2026"),
+    "version": (lambda p: p.version_id, lambda c, p: c["version"] == p.version_id),
+    "provision": (lambda p: p.pk, lambda c, p: c["provision"] == p.pk),
+    "lineage": (lambda p: p.lineage_id, lambda c, p: c["lineage"] == p.lineage_id),
+    "stance": ("support", lambda c, p: c["stance"] == "support"),
+    "submitter_type": ("organisation", lambda c, p: c["submitter_type"] == "organisation"),
+    "since": ("2026-01-10T00:00:00Z", lambda c, p: c["created_at"].day >= 10),
+    "until": ("2026-01-10T00:00:00Z", lambda c, p: c["created_at"].day < 10),
+    "search": ("morality", lambda c, p: "morality" in c["body"]),
+}
+
+
+@pytest.mark.parametrize("name", FILTERS)
+def test_each_filter_walks_its_comments_once_in_the_endorsed_order(aigerim, draft_provision, name):
+    same_lineage_in_the_baseline = Provision.objects.exclude(version=draft_provision.version).get(lineage=draft_provision.lineage)
+    groups = [  # each group is left out by some filter and kept by the others
+        _comments_in_bulk(aigerim, draft_provision, count=300, stance="support", submitter_type="organisation"),
+        _comments_in_bulk(aigerim, Provision.objects.get(version=draft_provision.version, path="II/25/2"), count=100),
+        _comments_in_bulk(aigerim, same_lineage_in_the_baseline, count=100),
+        _comments_in_bulk(aigerim, draft_provision, count=100, consultation_id=ConsultationFactory().pk),
+    ]
+    Comment.objects.update(created_at=datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC))
+    Comment.objects.filter(pk__in=[pk for pk, _e in groups[0][::2]]).update(
+        created_at=datetime.datetime(2026, 1, 15, tzinfo=datetime.UTC), body="On public morality."
+    )
+    value, keep = FILTERS[name]
+    columns = Comment.objects.values(
+        "pk", "endorsement_count", "consultation__slug", "version", "provision", "lineage", "stance", "submitter_type", "created_at", "body"
+    )
+    expected = EXPECTED_ORDER["endorsed"]([(c["pk"], c["endorsement_count"]) for c in columns if keep(c, draft_provision)])
+    assert 0 < len(expected) < Comment.objects.count()
+    params = {name: value(draft_provision) if callable(value) else value, "order": "endorsed", "page_size": 40}
+    pages, _last = _walk(client_for(), "/api/v1/comments/", params)
+    assert [row for page in pages for row in page] == expected
+
+
+def test_a_page_is_one_query_at_any_depth(aigerim, draft_provision, django_assert_num_queries):
+    _comments_in_bulk(aigerim, draft_provision, count=300)
+    api = client_for()
+    first = api.get("/api/v1/comments/", {"order": "endorsed", "page_size": 50, "provision": draft_provision.pk}).json()
+    with django_assert_num_queries(1):
+        deep = api.get(first["next"])
+    assert deep.status_code == 200 and len(deep.json()["results"]) == 50
+    with django_assert_num_queries(1):
+        assert api.get("/api/v1/comments/", {"order": "oldest", "search": "point", "consultation": "tarvania-2026"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "cursor", ["not-a-cursor!", "cD1hYmM=", "eD0x", "cD0xLjIuMw==", "cD05OTk5OTk5OTk5OTk5OTk5OTk5OS4x", ""],
+)  # garbage, p=abc, x=1, p=1.2.3, p=<beyond a bigint>.1, empty
+def test_a_cursor_that_no_link_gave_is_refused(comment, cursor):
+    response = client_for().get("/api/v1/comments/", {"cursor": cursor, "order": "endorsed"})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_cursor" and "cursor" in response.json()["fields"]
+
+
+def test_the_schema_says_how_comments_are_paged(demo):
+    schema = client_for().get("/api/schema/", {"format": "json"}).json()
+
+    def page_of(path):
+        operation = schema["paths"][path]["get"]
+        reference = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        return {p["name"] for p in operation["parameters"]}, schema["components"]["schemas"][reference.split("/")[-1]]["properties"]
+
+    parameters, page = page_of("/api/v1/comments/")
+    assert {"cursor", "page_size", "order", "search"} <= parameters and "page" not in parameters
+    assert set(page) == {"next", "previous", "results"}
+    assert page["results"]["items"]["$ref"].endswith("/CommentRecord")
+    record = schema["components"]["schemas"]["CommentRecord"]["properties"]
+    assert "replies" not in record and "parent" in record
+    parameters, queue = page_of("/api/v1/moderation/")  # page-numbered: a page of its own in the schema
+    assert "page" in parameters and set(queue) == {"count", "next", "previous", "results"}
+

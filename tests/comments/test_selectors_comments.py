@@ -7,6 +7,7 @@ from django.db import connection
 
 from comments import selectors, services
 from comments.models import Comment
+from config.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +64,15 @@ def test_counts_within_a_provision_cover_its_subtree_only(aigerim, draft_provisi
     assert elsewhere.pk not in within and article.parent_id not in within
     whole = selectors.comment_counts_by_subtree(version=draft_provision.version)
     assert whole[elsewhere.pk].own.published == 1 and whole[article.parent_id].published == 2
+
+
+@pytest.mark.parametrize("cursor", ["12", "a.b", "1.2.3", "-1.5", "1.99999999999999999999", "٣.٤"])
+def test_a_cursor_this_module_did_not_give_is_refused(draft_provision, cursor):
+    with pytest.raises(ApplicationError) as refused:
+        selectors.comment_list_for_provision(provision=draft_provision, order="endorsed", cursor=cursor)
+    assert refused.value.code == "invalid_cursor" and refused.value.status == 400
+    with pytest.raises(ApplicationError):
+        selectors.comment_page(comments=selectors.comment_public_queryset(), cursor=cursor)
 
 
 def test_search_finds_words_and_reads_the_fulltext_index(aigerim, draft_provision, monkeypatch):
