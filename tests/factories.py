@@ -5,9 +5,8 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
-from consult.models import CommissionMembership, Consultation, ConsultationDocument, Phase
+from consult.models import CommissionMembership, Consultation, ConsultationDocument
 from drafts.models import Document
 
 
@@ -53,17 +52,6 @@ class ConsultationDocumentFactory(factory.django.DjangoModelFactory):
 
     consultation = factory.SubFactory(ConsultationFactory)
     document = factory.SubFactory(DocumentFactory)
-
-
-class PhaseFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Phase
-
-    consultation = factory.SubFactory(ConsultationFactory)
-    kind = Phase.Kind.COMMENT
-    title = "Public comment on draft 1"
-    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
-    closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
