@@ -8,7 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from comments import services
-from comments.models import Comment, Endorsement, Report
+from comments.models import Comment, Endorsement, ModerationEvent, Report
 from comments.moderation import services as moderation
 from drafts.models import Provision
 from tests.factories import AdminFactory, ConsultationFactory, MembershipFactory
@@ -334,3 +334,38 @@ def test_the_schema_says_how_comments_are_paged(demo):
     parameters, queue = page_of("/api/v1/moderation/")  # page-numbered: a page of its own in the schema
     assert "page" in parameters and set(queue) == {"count", "next", "previous", "results"}
 
+
+# --- restore ------------------------------------------------------------------------------------
+
+
+def _hidden(comment, demo, make_participant):
+    member = make_participant("Member")
+    MembershipFactory(consultation=demo, user=member)
+    moderation.comment_hide(comment_id=comment.pk, moderator=member, reason="Personal attack")
+    return member
+
+
+def test_a_commission_member_restores_a_hidden_comment(comment, demo, make_participant):
+    member = _hidden(comment, demo, make_participant)
+    response = client_for(member).post(f"/api/v1/comments/{comment.pk}/restore/", {"reason": "Misread"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["status"] == "published" and response.json()["body"] == "First."
+    assert Comment.objects.get().status == Comment.Status.PUBLISHED
+    event = ModerationEvent.objects.latest("id")
+    assert (event.action, event.actor, event.reason) == (ModerationEvent.Action.RESTORE, member, "Misread")
+
+
+def test_citizens_and_anonymous_cannot_restore(comment, demo, make_participant):
+    _hidden(comment, demo, make_participant)
+    citizen = client_for(make_participant("Bolat")).post(f"/api/v1/comments/{comment.pk}/restore/", {"reason": "Mine"}, format="json")
+    assert citizen.status_code == 403
+    assert client_for().post(f"/api/v1/comments/{comment.pk}/restore/", {"reason": "Mine"}, format="json").status_code in (401, 403)
+    assert Comment.objects.get().status == Comment.Status.HIDDEN
+
+
+def test_restoring_a_comment_that_is_not_hidden_is_a_conflict(comment, demo, make_participant):
+    member = make_participant("Member")
+    MembershipFactory(consultation=demo, user=member)
+    response = client_for(member).post(f"/api/v1/comments/{comment.pk}/restore/", {"reason": "Why not"}, format="json")
+    assert response.status_code == 409 and response.json()["code"] == "not_hidden"
+    assert not ModerationEvent.objects.exists()
