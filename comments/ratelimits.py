@@ -102,7 +102,7 @@ def _counts_increment(limits: list[Limit]) -> list[int | None]:
 def _counts_increment_redis(limits: list[Limit]) -> list[int]:
     pipeline = cache.client.get_client(write=True).pipeline(transaction=False)
     for limit in limits:
-        key = cache.make_key(limit.key)
+        key = cache.make_key(limit.key)  # the cache's KEY_PREFIX and version apply here too
         pipeline.set(key, 0, ex=limit.period + 1, nx=True)
         pipeline.incr(key)
     results = pipeline.execute()
