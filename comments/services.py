@@ -31,6 +31,7 @@ from comments.quotes import quote_locate
 from comments.ratelimits import rate_limit_hit
 from config.errors import ApplicationError, InvalidState, NotFound, PermissionDenied
 from consult import selectors as consult_selectors
+from drafts.languages import text_language_is_known
 from drafts.models import DraftVersion, Provision
 
 logger = logging.getLogger(__name__)
@@ -158,7 +159,7 @@ def _check_comment_text(*, body: str, stance: str, language: str, proposed_wordi
         fields["proposed_wording"] = [_("Give the wording you propose.")]
     if len(proposed_wording) > BODY_MAX_LENGTH:
         fields["proposed_wording"] = [_("The proposed wording can be at most %(max)d characters.") % {"max": BODY_MAX_LENGTH}]
-    if language not in {code for code, _label in settings.LANGUAGES} | {"de"}:
+    if not text_language_is_known(language):  # the language the comment is written in: any text language
         fields["language"] = [_("Unknown language.")]
     if fields:
         raise ApplicationError(next(iter(fields.values()))[0], fields=fields)

@@ -24,6 +24,7 @@ from config.errors import ApplicationError, NotFound, PermissionDenied
 from consult import selectors as consult_selectors
 from consult.models import Consultation
 from drafts import selectors as draft_selectors
+from drafts.languages import text_language_is_known
 from drafts.models import Document, DraftVersion
 
 ORDER_LABELS = {"newest": gettext_lazy("Newest"), "oldest": gettext_lazy("Oldest"), "endorsed": gettext_lazy("Most endorsed")}
@@ -258,7 +259,7 @@ def _public_versions(consultation: Consultation, document: Document) -> list[Dra
 def _comment_language(request, document: Document) -> str:
     """A comment is in the language the participant uses the site in."""
     interface = (get_language() or "").split("-")[0]
-    return interface if interface in {"kk", "ru", "en"} else document.authoritative_language
+    return interface if text_language_is_known(interface) else document.authoritative_language
 
 
 def _text_language(request, version: DraftVersion) -> str:

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from drafts.languages import text_language_is_known
 from drafts.models import Document, DraftVersion
 
 
@@ -40,6 +41,15 @@ class Consultation(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        if not isinstance(self.languages, list) or not all(isinstance(code, str) for code in self.languages):
+            raise ValidationError({"languages": _('A list of language codes, e.g. ["kk", "ru", "en"].')})
+        unknown = [code for code in self.languages if not text_language_is_known(code)]
+        if unknown:
+            raise ValidationError(
+                {"languages": _("Not a language code: %(codes)s.") % {"codes": ", ".join(unknown)}}
+            )
 
 
 class ConsultationDocument(models.Model):

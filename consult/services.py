@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
@@ -21,7 +22,7 @@ def consultation_create(
     status: str = Consultation.Status.DRAFT,
 ) -> Consultation:
     consultation = Consultation(
-        title=title, slug=slug, description=description, languages=languages or ["kk", "ru", "en"],
+        title=title, slug=slug, description=description, languages=languages or [code for code, _name in settings.LANGUAGES],
         starts_on=starts_on, ends_on=ends_on, status=status,
     )
     consultation.full_clean()

@@ -11,8 +11,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from config.jobs import BackgroundJob
+from drafts.languages import text_language_choices
 
-LANGUAGE_CHOICES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English")), ("de", _("German"))]
+# The languages a text may be in (any ISO 639-1 language Django can name), defined in drafts.languages.
+LANGUAGE_CHOICES = text_language_choices()
 
 
 class Document(models.Model):

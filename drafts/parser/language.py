@@ -1,4 +1,8 @@
-"""Which of the platform's languages a text is written in, from its letters and commonest words."""
+"""Which language a text is written in, from its letters and commonest words: one of RECOGNISED_LANGUAGES.
+
+These are the text languages (drafts.languages.TEXT_LANGUAGES, a test keeps them a subset) that the
+parser tells apart by itself; an upload in any other text language names its language.
+"""
 from __future__ import annotations
 
 import re
@@ -19,10 +23,11 @@ _STOPWORDS = {
     "de": frozenset("der die und das des den ist nicht von zu mit dem sich auf wird".split()),
 }
 _WORD = re.compile(r"[^\W\d_]+")
+RECOGNISED_LANGUAGES = frozenset({"kk", "ru", *_STOPWORDS})
 
 
 def detect_language(text: str) -> str:
-    """"kk", "ru", "en" or "de"; "" when the text is in none of them (or has no letters)."""
+    """One of RECOGNISED_LANGUAGES ("kk", "ru", "en", "de"); "" when the text is in none of them (or has no letters)."""
     cyrillic = _count(_CYRILLIC_LETTERS, text)
     latin = _count(_LATIN_LETTERS, text)
     if cyrillic > latin:

@@ -77,7 +77,8 @@ def test_propose_wording_keeps_the_wording(aigerim, draft_provision):
         ({"body": "x" * 10_001}, "body"),
         ({"stance": "love"}, "stance"),
         ({"stance": "propose_wording"}, "proposed_wording"),
-        ({"language": "fr"}, "language"),
+        ({"language": "xx"}, "language"),
+        ({"language": "kk-KZ"}, "language"),
         ({"quote": services.QuoteInput(exact="words that are not there")}, "quote"),
     ],
 )

@@ -56,6 +56,18 @@ def test_consultation_must_end_after_it_starts():
         )
 
 
+@pytest.mark.parametrize(("languages", "accepted"), [
+    (["kk", "ru", "en"], True), (["uk", "fr"], True), (["kk", "xx"], False), ("kk", False), (["kk-KZ"], False),
+])
+def test_the_languages_of_a_consultation_are_text_languages(languages, accepted):
+    if accepted:
+        assert services.consultation_create(title="T", slug="t", languages=languages).languages == languages
+    else:
+        with pytest.raises(ValidationError) as error:
+            services.consultation_create(title="T", slug="t", languages=languages)
+        assert set(error.value.message_dict) == {"languages"}
+
+
 def test_commission_membership_is_one_role_per_consultation():
     consultation, user = ConsultationFactory(), UserFactory()
     services.commission_member_add(consultation=consultation, user=user)
