@@ -217,9 +217,11 @@ def _comparison_head(old: DraftVersion, new: DraftVersion, alignment: Alignment 
 
 
 def _comparison_state(request, old: DraftVersion, new: DraftVersion, alignment: Alignment | None) -> Response:
-    """A comparison that is not done: 202 while pending or running; 409, in the shape of every API
+    """The state of a comparison without its changes: 202 while pending or running; 409, in the shape of every API
     error (`message`, `code`), when it failed (the error and attempts shown to admins) or was never requested."""
     head = _comparison_head(old, new, alignment)
+    if alignment is not None and alignment.status == Alignment.Status.DONE:  # an admin's request of a done one
+        return Response(head)
     if alignment is not None and alignment.status in (Alignment.Status.PENDING, Alignment.Status.RUNNING):
         return Response(head, status=status.HTTP_202_ACCEPTED)
     if alignment is None:

@@ -235,3 +235,5 @@ def test_the_comparison_api_only_reads_the_state_and_admins_request_it(demo, mak
     assert admin_api.get(url, {"old": 0, "new": 2}).json()["error"] == "MemoryError: "
     assert admin_api.post(url, {"old": 0, "new": 2}).json()["status"] == "pending"  # the retry
     assert Alignment.objects.get(pk=alignment.pk).attempts == 0
+    done = admin_api.post(url, {"old": 0, "new": 1})  # a done comparison is left as it is
+    assert done.status_code == 200 and done.json()["status"] == "done"
