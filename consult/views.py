@@ -108,8 +108,9 @@ def comparison_request_view(request, slug, document_slug, old_number, new_number
     if not draft_selectors.alignment_may_request(user=request.user):
         raise PermissionDenied(_("Only an administrator can request a comparison."), code="not_admin")
     _consultation, _document, old_version, new_version = _comparison_versions(slug, document_slug, old_number, new_number)
-    draft_services.alignment_request(new_version=new_version, old_version=old_version, retry=True)
-    messages.success(request, _("The comparison is queued; this page shows its progress."))
+    alignment = draft_services.alignment_request(new_version=new_version, old_version=old_version, retry=True)
+    if alignment.status == Alignment.Status.PENDING:
+        messages.success(request, _("The comparison is queued; this page shows its progress."))
     return redirect("comparison", slug, document_slug, old_number, new_number)
 
 
