@@ -88,16 +88,6 @@ def draft_version_get(*, document: Document, number: int, public_only: bool = Tr
     return version
 
 
-def draft_version_latest_public(*, document: Document) -> DraftVersion | None:
-    """The newest published draft; the baseline only when no draft is out yet."""
-    return (
-        DraftVersion.objects.select_related("document")
-        .filter(document=document, status__in=PUBLIC_STATUSES)
-        .order_by("-number")
-        .first()
-    )
-
-
 def provision_queryset(*, public_only: bool = True) -> QuerySet[Provision]:
     """Provisions with their version, document and every text, in reading order: two queries a page."""
     provisions = Provision.objects.select_related("version__document").prefetch_related(

@@ -168,13 +168,18 @@ def _provisions_write(*, version: DraftVersion, plan: ImportPlan) -> None:
     )
 
 
+_PROVISION_KEY_COLUMNS = ("parent_id", "lineage_id")
+
+
 def _provisions_column_set(column: str, pairs: list[tuple[int, int]]) -> None:
     """Set one foreign-key column of many provisions with one UPDATE … FROM (VALUES …) per batch.
 
     bulk_update builds a CASE per row, which made importing a constitution take seconds.
     """
-    assert column in ("parent_id", "lineage_id")
+    if column not in _PROVISION_KEY_COLUMNS:  # the name goes into SQL: never anything but these (not an assert: -O strips it)
+        raise ValueError(f"Not a provision key column: {column!r}")
     table = connection.ops.quote_name(Provision._meta.db_table)
+    column = connection.ops.quote_name(column)
     for start in range(0, len(pairs), _BATCH):
         batch = pairs[start : start + _BATCH]
         values = ", ".join(["(%s, %s)"] * len(batch))

@@ -2,7 +2,6 @@
 an outbox e-mail that keeps failing is given up on, visibly; report_count was never read."""
 import django.db.models.deletion
 from django.db import migrations, models
-from django.db.models import Q
 
 
 def give_up_on_old_failures(apps, schema_editor):
@@ -51,9 +50,5 @@ class Migration(migrations.Migration):
             field=models.OneToOneField(
                 blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="receipt", to="comments.comment"
             ),
-        ),
-        migrations.AddConstraint(
-            model_name="receipt",
-            constraint=models.CheckConstraint(condition=~Q(kind="comment") | Q(comment__isnull=False), name="receipt_comment_has_comment"),
         ),
     ]

@@ -1,5 +1,5 @@
 """The database refuses what the raw-SQL comment write could otherwise store: an unknown status or stance,
-a hidden comment without its public reason. Added without holding a lock on the comment table while it
+a hidden comment without its public reason, a comment receipt without its comment. Added without holding a lock on the comment table while it
 is scanned (config/schema.py); hence not atomic."""
 from django.db import migrations, models
 from django.db.models import Q
@@ -28,6 +28,10 @@ class Migration(migrations.Migration):
         AddCheckWithoutLocking(
             model_name="comment",
             constraint=models.CheckConstraint(condition=~Q(status="hidden") | ~Q(moderation_reason=""), name="comment_hidden_has_reason"),
+        ),
+        AddCheckWithoutLocking(
+            model_name="receipt",
+            constraint=models.CheckConstraint(condition=~Q(kind="comment") | Q(comment__isnull=False), name="receipt_comment_has_comment"),
         ),
         AddIndexWithoutLocking(
             model_name="outboxemail",

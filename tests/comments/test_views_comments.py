@@ -293,3 +293,9 @@ def _member(consultation, name):
     consult_services.participant_save(user=user, display_name=name)
     MembershipFactory(consultation=consultation, user=user)
     return user
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "1.2.3", "x.5"])
+def test_a_malformed_page_cursor_is_refused_clearly(client, demo, cursor):
+    page = client.get(ARTICLE, {"after": cursor})
+    assert page.status_code == 400 and "This page link is not valid" in page.content.decode()

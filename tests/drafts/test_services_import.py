@@ -138,3 +138,10 @@ def test_plan_is_what_import_writes(document):
     version = services.draft_version_import(document=document, sources=sources)
     assert [p.path for p in plan.provisions] == list(version.provisions.order_by("order").values_list("path", flat=True))
     assert plan.coverage[0].language == "ru" and plan.coverage[0].matched == 8
+
+
+def test_only_provision_key_columns_reach_the_sql():
+    from drafts.services import _provisions_column_set
+
+    with pytest.raises(ValueError):
+        _provisions_column_set("id = 0; --", [(1, 2)])
