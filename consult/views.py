@@ -75,7 +75,7 @@ def comparison_view(request, slug, document_slug, old_number, new_number):
     context = {
         "consultation": consultation, "document": document, "old_version": old_version, "new_version": new_version,
         "versions": _public_versions(consultation, document), "alignment": alignment,
-        "may_request": draft_selectors.alignment_may_request(user=request.user),
+        "may_request": draft_selectors.is_draft_admin(user=request.user),
     }
     if alignment is None or alignment.status != Alignment.Status.DONE:
         in_progress = alignment is not None and alignment.status in (Alignment.Status.PENDING, Alignment.Status.RUNNING)
@@ -105,7 +105,7 @@ def comparison_view(request, slug, document_slug, old_number, new_number):
 @require_POST
 def comparison_request_view(request, slug, document_slug, old_number, new_number):
     """An admin asks for a comparison nobody computed yet, or retries a failed one; then back to the page."""
-    if not draft_selectors.alignment_may_request(user=request.user):
+    if not draft_selectors.is_draft_admin(user=request.user):
         raise PermissionDenied(_("Only an administrator can request a comparison."), code="not_admin")
     _consultation, _document, old_version, new_version = _comparison_versions(slug, document_slug, old_number, new_number)
     alignment = draft_services.alignment_request(new_version=new_version, old_version=old_version, retry=True)

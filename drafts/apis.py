@@ -18,7 +18,7 @@ from drafts.models import LANGUAGE_CHOICES, Alignment, Document, DraftVersion, P
 
 
 def _public_only(request) -> bool:
-    return not (request.user.is_authenticated and request.user.is_staff)
+    return not selectors.is_draft_admin(user=request.user)
 
 
 class VersionSummarySerializer(serializers.ModelSerializer):
@@ -157,7 +157,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     def comparison_request(self, request, slug=None):
         """Create and queue the comparison of `old` with `new` if nobody requested it, or queue a failed
         one again; the state is returned as GET returns it."""
-        if not selectors.alignment_may_request(user=request.user):
+        if not selectors.is_draft_admin(user=request.user):
             raise PermissionDenied(_("Only an administrator can request a comparison."), code="not_admin")
         old, new = self._comparison_pair(request, request.data)
         alignment = services.alignment_request(new_version=new, old_version=old, retry=True)
@@ -228,7 +228,7 @@ def _comparison_state(request, old: DraftVersion, new: DraftVersion, alignment: 
         error = InvalidState(_("This comparison has not been computed yet. An administrator can request it."), code="comparison_not_requested")
         return Response({**head, **error.as_dict()}, status=error.status)
     error = InvalidState(_("The comparison could not be computed. An administrator can retry it."), code="comparison_failed")
-    details = {"error": alignment.error, "attempts": alignment.attempts} if selectors.alignment_may_request(user=request.user) else {}
+    details = {"error": alignment.error, "attempts": alignment.attempts} if selectors.is_draft_admin(user=request.user) else {}
     return Response({**head, **error.as_dict(), **details}, status=error.status)
 
 

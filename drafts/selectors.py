@@ -229,8 +229,9 @@ def alignment_get(*, old_version: DraftVersion, new_version: DraftVersion) -> Al
     )
 
 
-def alignment_may_request(*, user: AbstractBaseUser | AnonymousUser) -> bool:
-    """Who may request a comparison or retry a failed one: the admins, who publish versions."""
+def is_draft_admin(*, user: AbstractBaseUser | AnonymousUser) -> bool:
+    """The one rule of who administers drafts: Django staff. They see versions being prepared, publish
+    them, and request or retry comparisons; everyone else reads what is published."""
     return bool(user.is_authenticated and user.is_staff)
 
 
