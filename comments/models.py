@@ -139,10 +139,14 @@ class Receipt(models.Model):
 
     class Kind(models.TextChoices):
         COMMENT = "comment", _("Comment")
+        DECISION = "decision", _("Decision on a concern")
 
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="receipts")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.COMMENT)
     comment = models.OneToOneField(Comment, null=True, blank=True, on_delete=models.PROTECT, related_name="receipt")
+    decision = models.OneToOneField(
+        "comments.ConcernEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="receipt"
+    )
     payload_format = models.PositiveSmallIntegerField(default=1, help_text=_("The version of what content_hash covers."))
     sequence = models.PositiveBigIntegerField()
     number = models.CharField(max_length=120, unique=True)
@@ -157,6 +161,9 @@ class Receipt(models.Model):
             models.UniqueConstraint(fields=["consultation", "sequence"], name="receipt_unique_sequence"),
             models.CheckConstraint(
                 condition=~models.Q(kind="comment") | models.Q(comment__isnull=False), name="receipt_comment_has_comment"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="decision") | models.Q(decision__isnull=False), name="receipt_decision_has_event"
             ),
         ]
 
@@ -254,3 +261,12 @@ class OutboxEmail(models.Model):
         if self.sent_at:
             return "sent"
         return "failed" if self.failed_at else "pending"
+
+
+from comments.concerns.models import (  # noqa: E402,F401  the concerns' models belong to this app
+    CommentNoAnswer,
+    Concern,
+    ConcernComment,
+    ConcernEvent,
+    NormReference,
+)

@@ -24,7 +24,9 @@ from typing import Protocol
 
 GENESIS_HASH = "0" * 64
 KIND_COMMENT = "comment"
+KIND_DECISION = "decision"
 COMMENT_PAYLOAD_FORMAT = 1  # the format of new comment receipts
+DECISION_PAYLOAD_FORMAT = 1  # the format of new decision receipts
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,34 @@ def comment_payload(comment: CommentRecord, *, original: CommentText | None = No
         "language": comment.language,
         "quote": [comment.quote_exact, comment.quote_prefix, comment.quote_suffix, comment.quote_start, comment.quote_end, comment.quote_language],
         "created_at": comment.created_at.isoformat(),
+    }
+
+
+class DecisionRecord(Protocol):
+    """The fields of a decision on a concern that its receipt covers (a comments.models.ConcernEvent has them)."""
+
+    concern_id: int
+    actor_id: int
+    from_status: str
+    to_status: str
+    reason: str
+    decision: dict  # what was decided: resolved_in, changes, comments, norms (see concerns.services)
+    created_at: object  # a datetime
+
+
+def decision_payload(event: DecisionRecord, *, consultation_id: int, payload_format: int = DECISION_PAYLOAD_FORMAT) -> dict:
+    """What a decision's receipt covers: the transition, its rationale and what was decided, as decided."""
+    if payload_format != 1:
+        raise ValueError(f"Unknown decision payload format {payload_format}")
+    return {
+        "consultation": consultation_id,
+        "concern": event.concern_id,
+        "actor": event.actor_id,
+        "from": event.from_status,
+        "to": event.to_status,
+        "rationale": event.reason,
+        "decision": event.decision,
+        "created_at": event.created_at.isoformat(),
     }
 
 

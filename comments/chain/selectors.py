@@ -4,10 +4,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 
 from comments import receipts
-from comments.models import Comment, CommentRevision, Receipt, ReceiptChain
+from comments.models import Comment, CommentRevision, Concern, ConcernEvent, Receipt, ReceiptChain
 from config.errors import NotFound
 from consult.models import Consultation
 
@@ -81,7 +81,30 @@ def chain_content(*, consultation: Consultation) -> dict[int, str]:
         original = next(iter(receipt.comment.revisions.all()), None)
         payload = receipts.comment_payload(receipt.comment, original=original, payload_format=receipt.payload_format)
         recomputed[receipt.sequence] = receipts.content_hash(payload)
+    decisions = (
+        Receipt.objects.filter(consultation=consultation, kind=Receipt.Kind.DECISION, decision__isnull=False)
+        .select_related("decision")
+        .order_by("sequence")
+    )
+    for receipt in decisions.iterator(chunk_size=2000):
+        if receipt.decision is None:
+            continue
+        payload = receipts.decision_payload(receipt.decision, consultation_id=consultation.pk, payload_format=receipt.payload_format)
+        recomputed[receipt.sequence] = receipts.content_hash(payload)
     return recomputed
+
+
+def concerns_departing_from_their_decision(*, consultation: Consultation) -> list[receipts.ChainBreak]:
+    """Concerns whose status or rationale is not what their last recorded decision says (edited behind the services)."""
+    latest = ConcernEvent.objects.filter(concern=OuterRef("pk"), receipt__isnull=False).order_by("-id")
+    concerns = Concern.objects.filter(consultation=consultation).annotate(
+        decided_status=Subquery(latest.values("to_status")[:1]), decided_rationale=Subquery(latest.values("reason")[:1])
+    )
+    breaks = []
+    for concern in concerns.exclude(decided_status__isnull=True, status__in=["open", "under_review", "withdrawn"]).order_by("id"):
+        if (concern.status, concern.rationale) != (concern.decided_status, concern.decided_rationale):
+            breaks.append(receipts.ChainBreak(0, "", f"concern {concern.pk}'s decision is not the one its receipts record"))
+    return breaks
 
 
 def chain_verification(*, consultation: Consultation, with_content: bool = True) -> ChainReport:
@@ -93,6 +116,8 @@ def chain_verification(*, consultation: Consultation, with_content: bool = True)
     links = list(chain_links(consultation=consultation))
     content = chain_content(consultation=consultation) if with_content else None
     breaks = receipts.chain_verify(links, head=head, recomputed_content=content)
+    if with_content:
+        breaks += concerns_departing_from_their_decision(consultation=consultation)
     unreceipted = Comment.objects.filter(consultation=consultation, receipt__isnull=True).order_by("id").values_list("id", flat=True)
     breaks += [receipts.ChainBreak(0, "", f"comment {comment_id} has no receipt") for comment_id in unreceipted[:100]]
     return ChainReport(consultation=consultation.slug, head=head, stored=len(links), breaks=breaks)

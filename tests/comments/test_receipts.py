@@ -42,6 +42,21 @@ def test_the_comment_payload_format_1_is_pinned():
     )
 
 
+FIXED_DECISION = types.SimpleNamespace(
+    concern_id=12, actor_id=5, from_status="under_review", to_status="accepted",
+    reason="The grounds become those ICCPR art. 18(3) allows.",
+    decision={"resolved_in": 9, "changes": [301, 302], "comments": [4, 8, 15], "norms": [["ICCPR art. 18(3)", ""]]},
+    created_at=datetime.datetime(2026, 5, 2, 11, 0, 0, 250000, tzinfo=datetime.timezone.utc),
+)
+
+
+def test_the_decision_payload_format_1_is_pinned():
+    payload = receipts.decision_payload(FIXED_DECISION, consultation_id=3, payload_format=1)
+    assert receipts.content_hash(payload) == "641fad2a5a19ca2d99f39114a7de6cee5e2e658ce03bf9e0121e22ac336dd339"
+    with pytest.raises(ValueError):
+        receipts.decision_payload(FIXED_DECISION, consultation_id=3, payload_format=2)
+
+
 def test_a_receipt_covers_the_comment_as_submitted_not_as_edited():
     edited = types.SimpleNamespace(**{**vars(FIXED_COMMENT), "body": "Edited later."})
     original = types.SimpleNamespace(stance=FIXED_COMMENT.stance, body=FIXED_COMMENT.body, proposed_wording=FIXED_COMMENT.proposed_wording)

@@ -1,0 +1,275 @@
+"""Writes of concerns: raising them from comments, moving them through review, deciding them.
+
+Every service checks (input, then rights, then state) before it writes, in one transaction that
+also writes the audit event: a refused call changes nothing. Who may: members of the consultation's
+commission (consult.selectors.can_act_for_commission), the one rule. A decision is also appended to
+the consultation's receipt chain; changing a decision is a new decision and a new link, never an edit.
+Locks: the concern row, then the chain's head (taken last, by chain_append).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comments import receipts
+from comments.chain.services import chain_append
+from comments.models import Comment, CommentNoAnswer, Concern, ConcernComment, ConcernEvent, NormReference, Receipt
+from comments.concerns.models import DECIDED
+from config.errors import ApplicationError, InvalidState, NotFound, PermissionDenied
+from consult.models import Consultation
+from consult.selectors import can_act_for_commission
+from drafts.models import DraftVersion, ProvisionChange
+
+TITLE_MAX_LENGTH = 300
+RATIONALE_MAX_LENGTH = 10_000
+NO_ANSWER_REASON_MAX_LENGTH = 500
+S = Concern.Status
+# Which status may follow which without a decision; decisions are made (and remade) by concern_decide.
+TRANSITIONS = {
+    S.OPEN: {S.UNDER_REVIEW, S.WITHDRAWN},
+    S.UNDER_REVIEW: {S.OPEN, S.WITHDRAWN},
+    S.WITHDRAWN: {S.OPEN},
+}
+
+
+@dataclass(frozen=True)
+class NormInput:
+    label: str
+    url: str = ""
+
+
+def concern_create(
+    *, actor: AbstractBaseUser, consultation_id: int, title: str, summary: str = "", comment_ids: Sequence[int] = (),
+    lineage_ids: Sequence[int] = (),
+) -> Concern:
+    """Raise a concern from comments (and/or provisions) of one document of the consultation.
+
+    Its lineages are those of its comments' provisions plus `lineage_ids`; the version it was raised
+    in is the newest version its comments were made on (or the document's newest public version).
+    """
+    title = title.strip()
+    if not title or len(title) > TITLE_MAX_LENGTH:
+        message = _("Give the concern a title of at most %(max)d characters.") % {"max": TITLE_MAX_LENGTH}
+        raise ApplicationError(message, fields={"title": [message]})
+    consultation = _consultation_for(actor, consultation_id)
+    comments = _comments_of(consultation, comment_ids)
+    if not comments and not lineage_ids:
+        message = _("A concern is about at least one comment or provision.")
+        raise ApplicationError(message, fields={"comments": [message]})
+    versions = _versions_of(consultation, comments, lineage_ids)
+    documents = {version.document_id for version in versions}
+    if len(documents) != 1:
+        message = _("A concern is about provisions of one document.")
+        raise ApplicationError(message, fields={"comments": [message]})
+    with transaction.atomic():
+        concern = Concern(
+            consultation=consultation, document_id=documents.pop(), title=title, summary=summary.strip(),
+            raised_in=max(versions, key=lambda version: version.number), created_by=actor,
+        )
+        concern.full_clean()
+        concern.save()
+        concern.lineages.set({comment.lineage_id for comment in comments} | set(lineage_ids))
+        ConcernComment.objects.bulk_create([ConcernComment(concern=concern, comment=comment, added_by=actor) for comment in comments])
+        ConcernEvent.objects.create(concern=concern, actor=actor, from_status=S.OPEN, to_status=S.OPEN, reason=_("Raised."))
+    return concern
+
+
+def concern_comments_add(*, actor: AbstractBaseUser, concern_id: int, comment_ids: Sequence[int]) -> Concern:
+    """Put more comments behind a concern (bulk assignment); their provisions join its lineages. Idempotent."""
+    with transaction.atomic():
+        concern = _concern_locked(actor, concern_id)
+        comments = _comments_of(concern.consultation, comment_ids)
+        if any(comment.version.document_id != concern.document_id for comment in comments):
+            message = _("These comments are about another document than the concern.")
+            raise ApplicationError(message, fields={"comments": [message]})
+        present = set(concern.links.values_list("comment_id", flat=True))
+        ConcernComment.objects.bulk_create(
+            [ConcernComment(concern=concern, comment=comment, added_by=actor) for comment in comments if comment.pk not in present]
+        )
+        concern.lineages.add(*{comment.lineage_id for comment in comments})
+    return concern
+
+
+def concern_transition(*, actor: AbstractBaseUser, concern_id: int, to_status: str, reason: str = "") -> Concern:
+    """Move a concern that is not decided: open ⇄ under review, withdrawn, reopened. Decisions go through concern_decide."""
+    with transaction.atomic():
+        concern = _concern_locked(actor, concern_id)
+        if to_status not in TRANSITIONS.get(concern.status, set()):
+            raise InvalidState(
+                _("A concern that is %(from)s cannot become %(to)s this way.")
+                % {"from": concern.get_status_display().lower(), "to": _status_label(to_status)},
+                code="transition_not_allowed",
+            )
+        ConcernEvent.objects.create(concern=concern, actor=actor, from_status=concern.status, to_status=to_status, reason=reason.strip())
+        concern.status = to_status
+        concern.full_clean()
+        concern.save(update_fields=["status"])
+    return concern
+
+
+def concern_assign(*, actor: AbstractBaseUser, concern_id: int, reviewer: AbstractBaseUser) -> Concern:
+    """Give a concern to a reviewer, who must be a member of the consultation's commission."""
+    with transaction.atomic():
+        concern = _concern_locked(actor, concern_id)
+        if not can_act_for_commission(user=reviewer, consultation=concern.consultation):
+            message = _("The reviewer must be a member of this consultation's commission.")
+            raise ApplicationError(message, fields={"reviewer": [message]}, code="reviewer_not_commission")
+        concern.reviewer = reviewer
+        concern.save(update_fields=["reviewer"])
+    return concern
+
+
+def concern_decide(
+    *, actor: AbstractBaseUser, concern_id: int, status: str, rationale: str, resolved_in_id: int | None = None,
+    change_ids: Sequence[int] = (), norms: Sequence[NormInput] = (), revises: bool = False,
+) -> Concern:
+    """Decide a concern (accepted, partially accepted, rejected, out of scope) with a rationale.
+
+    The decision is an audit event and a new link of the receipt chain. A decided concern is decided
+    again only with `revises=True`: that is a new decision and a new link; the earlier ones stay.
+    `change_ids` are ProvisionChanges of `resolved_in`'s alignment that carry the resolution.
+    """
+    rationale = rationale.strip()
+    fields = {}
+    if status not in DECIDED:
+        fields["status"] = [_("Choose accepted, partially accepted, rejected or out of scope.")]
+    if not rationale or len(rationale) > RATIONALE_MAX_LENGTH:
+        fields["rationale"] = [_("Every decision states its rationale (at most %(max)d characters).") % {"max": RATIONALE_MAX_LENGTH}]
+    if any(not norm.label.strip() for norm in norms):
+        fields["norms"] = [_("Name each norm referred to, e.g. “ICCPR art. 18(3)”.")]
+    if fields:
+        raise ApplicationError(next(iter(fields.values()))[0], fields=fields)
+    with transaction.atomic():
+        concern = _concern_locked(actor, concern_id)
+        if concern.is_decided and not revises:
+            raise InvalidState(
+                _("This concern is already decided; revising a decision records a new decision."), code="already_decided"
+            )
+        if concern.status == S.WITHDRAWN:
+            raise InvalidState(_("A withdrawn concern cannot be decided; reopen it first."), code="transition_not_allowed")
+        resolved_in = _resolved_in(concern, resolved_in_id)
+        changes = _changes_of(concern, resolved_in, change_ids)
+        concern.norms.all().delete()
+        NormReference.objects.bulk_create([NormReference(concern=concern, label=n.label.strip(), url=n.url.strip()) for n in norms])
+        event = ConcernEvent.objects.create(
+            concern=concern, actor=actor, from_status=concern.status, to_status=status, reason=rationale,
+            decision={
+                "resolved_in": resolved_in.pk if resolved_in else None,
+                "changes": sorted(change.pk for change in changes),
+                "comments": sorted(concern.links.values_list("comment_id", flat=True)),
+                "norms": [[n.label.strip(), n.url.strip()] for n in norms],
+            },
+        )
+        concern.status, concern.rationale, concern.resolved_in, concern.decided_at = status, rationale, resolved_in, timezone.now()
+        concern.full_clean()
+        concern.save(update_fields=["status", "rationale", "resolved_in", "decided_at"])
+        concern.changes.set(changes)
+        payload = receipts.decision_payload(event, consultation_id=concern.consultation_id)
+        chain_append(
+            consultation_id=concern.consultation_id, consultation_slug=concern.consultation.slug, kind=Receipt.Kind.DECISION,
+            content_hash=receipts.content_hash(payload), payload_format=receipts.DECISION_PAYLOAD_FORMAT, decision_id=event.pk,
+        )
+    return concern
+
+
+def comment_mark_no_answer(*, actor: AbstractBaseUser, comment_id: int, reason: str) -> CommentNoAnswer:
+    """A reviewer marks a comment as needing no separate answer, with the reason; it then counts as accounted for."""
+    reason = reason.strip()
+    if not reason or len(reason) > NO_ANSWER_REASON_MAX_LENGTH:
+        message = _("Say why this comment needs no separate answer (at most %(max)d characters).") % {"max": NO_ANSWER_REASON_MAX_LENGTH}
+        raise ApplicationError(message, fields={"reason": [message]})
+    comment = Comment.objects.select_related("consultation").filter(pk=comment_id).first()
+    if comment is None:
+        raise NotFound(_("There is no comment %(id)s.") % {"id": comment_id})
+    _check_commission(actor, comment.consultation)
+    with transaction.atomic():
+        mark, _created = CommentNoAnswer.objects.update_or_create(comment=comment, defaults={"reason": reason, "marked_by": actor})
+    return mark
+
+
+# --- checks ------------------------------------------------------------------------------------
+
+
+def _check_commission(actor: AbstractBaseUser, consultation: Consultation) -> None:
+    if not can_act_for_commission(user=actor, consultation=consultation):
+        raise PermissionDenied(_("Only the commission of this consultation works on its concerns."), code="not_commission")
+
+
+def _consultation_for(actor: AbstractBaseUser, consultation_id: int) -> Consultation:
+    consultation = Consultation.objects.filter(pk=consultation_id).first()
+    if consultation is None:
+        raise NotFound(_("There is no consultation %(id)s.") % {"id": consultation_id})
+    _check_commission(actor, consultation)
+    return consultation
+
+
+def _concern_locked(actor: AbstractBaseUser, concern_id: int) -> Concern:
+    """The concern, locked until the caller's transaction ends, once the actor is known to act for its commission."""
+    concern = Concern.objects.select_for_update().select_related("consultation").filter(pk=concern_id).first()
+    if concern is None:
+        raise NotFound(_("There is no concern %(id)s.") % {"id": concern_id}, code="concern_not_found")
+    _check_commission(actor, concern.consultation)
+    return concern
+
+
+def _comments_of(consultation: Consultation, comment_ids: Sequence[int]) -> list[Comment]:
+    """The comments, each of this consultation and published; else a 400 naming the first that is not."""
+    ids = list(dict.fromkeys(comment_ids))
+    comments = {c.pk: c for c in Comment.objects.select_related("version").filter(pk__in=ids)}
+    for comment_id in ids:
+        comment = comments.get(comment_id)
+        if comment is None or comment.consultation_id != consultation.pk:
+            message = _("Comment %(id)s is not a comment of this consultation.") % {"id": comment_id}
+            raise ApplicationError(message, fields={"comments": [message]}, code="comment_not_in_consultation")
+        if comment.status != Comment.Status.PUBLISHED:
+            message = _("Comment %(id)s is hidden or withdrawn.") % {"id": comment_id}
+            raise ApplicationError(message, fields={"comments": [message]}, code="comment_not_published")
+    return [comments[comment_id] for comment_id in ids]
+
+
+def _versions_of(consultation: Consultation, comments: list[Comment], lineage_ids: Sequence[int]) -> list[DraftVersion]:
+    versions = [comment.version for comment in comments]
+    if lineage_ids:
+        found = list(
+            DraftVersion.objects.filter(
+                provisions__lineage_id__in=lineage_ids, document__consultation_links__consultation=consultation,
+                status__in=(DraftVersion.Status.PUBLISHED, DraftVersion.Status.SUPERSEDED),
+            ).distinct()
+        )
+        if not found:
+            message = _("These provisions are not in a published version of this consultation's documents.")
+            raise ApplicationError(message, fields={"lineages": [message]})
+        versions += found
+    return versions
+
+
+def _resolved_in(concern: Concern, version_id: int | None) -> DraftVersion | None:
+    if version_id is None:
+        return None
+    version = DraftVersion.objects.filter(pk=version_id, document_id=concern.document_id).first()
+    if version is None or version.number <= concern.raised_in.number:
+        message = _("A concern is resolved in a later version of its own document.")
+        raise ApplicationError(message, fields={"resolved_in": [message]})
+    return version
+
+
+def _changes_of(concern: Concern, resolved_in: DraftVersion | None, change_ids: Sequence[int]) -> list[ProvisionChange]:
+    if not change_ids:
+        return []
+    if resolved_in is None:
+        message = _("Name the version that carries the changes.")
+        raise ApplicationError(message, fields={"resolved_in": [message]})
+    changes = list(ProvisionChange.objects.filter(pk__in=change_ids, alignment__new_version=resolved_in))
+    if len(changes) != len(set(change_ids)):
+        message = _("These changes are not changes of %(version)s.") % {"version": resolved_in.label}
+        raise ApplicationError(message, fields={"changes": [message]})
+    return changes
+
+
+def _status_label(status: str) -> str:
+    return str(dict(S.choices).get(status, status)).lower()
