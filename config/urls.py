@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from comments.apis import CommentViewSet, ModerationQueueViewSet, ReceiptViewSet, comments_export_csv, comments_export_jsonl
+from comments.concerns.apis import ConcernViewSet
 from consult.apis import ConsultationViewSet
 from drafts.apis import DocumentViewSet, ProvisionViewSet, VersionViewSet
 
@@ -16,6 +17,7 @@ router.register("provisions", ProvisionViewSet, basename="provision")
 router.register("comments", CommentViewSet, basename="comment")
 router.register("receipts", ReceiptViewSet, basename="receipt")
 router.register("moderation", ModerationQueueViewSet, basename="moderation")
+router.register("concerns", ConcernViewSet, basename="concern")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

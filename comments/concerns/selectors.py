@@ -61,7 +61,7 @@ def concern_list(*, consultation: Consultation, status: str | None = None) -> Qu
     concerns = (
         Concern.objects.filter(consultation=consultation)
         .annotate(comment_count=Count("links", distinct=True))
-        .select_related("document", "raised_in", "resolved_in")
+        .select_related("consultation", "document", "raised_in", "resolved_in")
         .prefetch_related("norms")
         .order_by("id")
     )

@@ -1,0 +1,198 @@
+"""REST API of concerns: the public record (read by anyone) and the commission's work on it (its members only).
+
+Views parse, call one service or selector, and shape; who may act is the services' rule.
+"""
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from comments.concerns import selectors, services
+from comments.models import Concern, ConcernEvent, NormReference
+from config.errors import NotFound
+from consult import selectors as consult_selectors
+from consult.selectors import participant_display_name
+from drafts.models import Document, Provision
+
+
+class NormSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NormReference
+        fields = ["label", "url"]
+
+
+class ConcernEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+    receipt = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ConcernEvent
+        fields = ["id", "actor", "from_status", "to_status", "reason", "decision", "receipt", "created_at"]
+
+    def get_actor(self, event) -> str:
+        return participant_display_name(event.actor)
+
+    def get_receipt(self, event) -> str | None:
+        receipt = getattr(event, "receipt", None)
+        return receipt.number if receipt else None
+
+
+class ConcernSerializer(serializers.ModelSerializer):
+    consultation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    document = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    raised_in = serializers.IntegerField(source="raised_in.number", read_only=True)
+    resolved_in = serializers.IntegerField(source="resolved_in.number", read_only=True, allow_null=True, default=None)
+    norms = NormSerializer(many=True, read_only=True)
+    comment_count = serializers.IntegerField(read_only=True, default=None)
+
+    class Meta:
+        model = Concern
+        fields = [
+            "id", "consultation", "document", "title", "summary", "status", "rationale", "raised_in", "resolved_in",
+            "norms", "comment_count", "created_at", "decided_at",
+        ]
+
+
+class ConcernDetailSerializer(ConcernSerializer):
+    comments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    lineages = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    changes = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    events = ConcernEventSerializer(many=True, read_only=True)
+
+    class Meta(ConcernSerializer.Meta):
+        fields = [*ConcernSerializer.Meta.fields, "comments", "lineages", "changes", "events"]
+
+
+class ConcernCreateSerializer(serializers.Serializer):
+    consultation = serializers.SlugField()
+    title = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    comments = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    lineages = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+
+
+class CommentIdsSerializer(serializers.Serializer):
+    comments = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+
+
+class TransitionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Concern.Status.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DecisionSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    rationale = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    resolved_in = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="A DraftVersion id.")
+    changes = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, help_text="ProvisionChange ids.")
+    norms = NormSerializer(many=True, required=False, default=list)
+    revises = serializers.BooleanField(required=False, default=False, help_text="Decide again an already decided concern.")
+
+
+class NoAnswerSerializer(serializers.Serializer):
+    comment = serializers.IntegerField()
+    reason = serializers.CharField(allow_blank=True)
+
+
+class AccountedForSerializer(serializers.Serializer):
+    accounted = serializers.IntegerField()
+    total = serializers.IntegerField()
+    share = serializers.FloatField()
+
+
+CONSULTATION = OpenApiParameter("consultation", str, required=True, description="The consultation's slug.")
+
+
+class ConcernViewSet(viewsets.GenericViewSet):
+    """Concerns: what groups of comments asked for and what the commission decided, with every transition."""
+
+    serializer_class = ConcernSerializer
+    queryset = Concern.objects.none()
+
+    @extend_schema(parameters=[CONSULTATION, OpenApiParameter("status", str)], responses=ConcernSerializer(many=True))
+    def list(self, request):
+        consultation = consult_selectors.consultation_get(slug=request.query_params.get("consultation", ""))
+        concerns = selectors.concern_list(consultation=consultation, status=request.query_params.get("status") or None)
+        page = self.paginate_queryset(concerns)
+        return self.get_paginated_response(ConcernSerializer(page, many=True).data)
+
+    @extend_schema(responses=ConcernDetailSerializer)
+    def retrieve(self, request, pk=None):
+        return Response(ConcernDetailSerializer(selectors.concern_get(concern_id=int(pk))).data)
+
+    @extend_schema(request=ConcernCreateSerializer, responses={201: ConcernDetailSerializer})
+    def create(self, request):
+        """Commission only: raise a concern from comments (and/or provisions' lineages)."""
+        data = _valid(ConcernCreateSerializer, request)
+        consultation = consult_selectors.consultation_get(slug=data["consultation"])
+        concern = services.concern_create(
+            actor=request.user, consultation_id=consultation.pk, title=data["title"], summary=data["summary"],
+            comment_ids=data["comments"], lineage_ids=data["lineages"],
+        )
+        return Response(ConcernDetailSerializer(selectors.concern_get(concern_id=concern.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CommentIdsSerializer, responses=ConcernDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def comments(self, request, pk=None):
+        """Commission only: put more comments behind the concern (idempotent)."""
+        data = _valid(CommentIdsSerializer, request)
+        services.concern_comments_add(actor=request.user, concern_id=int(pk), comment_ids=data["comments"])
+        return Response(ConcernDetailSerializer(selectors.concern_get(concern_id=int(pk))).data)
+
+    @extend_schema(request=TransitionSerializer, responses=ConcernDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Commission only: open ⇄ under review, withdraw, reopen. Decisions go through `decide`."""
+        data = _valid(TransitionSerializer, request)
+        services.concern_transition(actor=request.user, concern_id=int(pk), to_status=data["status"], reason=data["reason"])
+        return Response(ConcernDetailSerializer(selectors.concern_get(concern_id=int(pk))).data)
+
+    @extend_schema(request=DecisionSerializer, responses=ConcernDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """Commission only: decide with a rationale; the decision becomes a link of the receipt chain."""
+        data = _valid(DecisionSerializer, request)
+        services.concern_decide(
+            actor=request.user, concern_id=int(pk), status=data["status"], rationale=data["rationale"],
+            resolved_in_id=data["resolved_in"], change_ids=data["changes"], revises=data["revises"],
+            norms=[services.NormInput(norm["label"], norm.get("url", "")) for norm in data["norms"]],
+        )
+        return Response(ConcernDetailSerializer(selectors.concern_get(concern_id=int(pk))).data)
+
+    @extend_schema(request=NoAnswerSerializer, responses={204: None})
+    @action(detail=False, methods=["post"], url_path="no-answer")
+    def no_answer(self, request):
+        """Commission only: mark a comment as needing no separate answer, with the reason."""
+        data = _valid(NoAnswerSerializer, request)
+        services.comment_mark_no_answer(actor=request.user, comment_id=data["comment"], reason=data["reason"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        parameters=[CONSULTATION, OpenApiParameter("document", str, description="A document's slug."),
+                    OpenApiParameter("provision", int, description="A provision id: it and those below it.")],
+        responses=AccountedForSerializer,
+    )
+    @action(detail=False, methods=["get"], url_path="accounted-for", pagination_class=None)
+    def accounted_for(self, request):
+        """How many comments are accounted for (behind a concern, or marked as needing no answer), of how many."""
+        consultation = consult_selectors.consultation_get(slug=request.query_params.get("consultation", ""))
+        document = provision = None
+        if request.query_params.get("document"):
+            document = Document.objects.filter(slug=request.query_params["document"], consultation_links__consultation=consultation).first()
+            if document is None:
+                raise NotFound(f"No document {request.query_params['document']!r} in this consultation.")
+        if request.query_params.get("provision"):
+            provision_id = request.query_params["provision"]
+            provision = Provision.objects.filter(pk=int(provision_id)).first() if provision_id.isdigit() else None
+            if provision is None:
+                raise NotFound(f"No provision {provision_id!r}.")
+        figures = selectors.comments_accounted_for(consultation=consultation, document=document, provision=provision)
+        return Response(AccountedForSerializer(figures).data)
+
+
+def _valid(serializer_class, request) -> dict:
+    payload = serializer_class(data=request.data)
+    payload.is_valid(raise_exception=True)
+    return payload.validated_data
