@@ -11,15 +11,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from comments import receipts
 from comments.chain.services import chain_append
 from comments.models import Comment, CommentNoAnswer, Concern, ConcernComment, ConcernEvent, NormReference, Receipt
 from comments.concerns.models import DECIDED
+from comments.notifications.services import outbox_emails_add
 from config.errors import ApplicationError, InvalidState, NotFound, PermissionDenied
 from consult.models import Consultation
 from consult.selectors import can_act_for_commission
@@ -170,11 +173,35 @@ def concern_decide(
         concern.save(update_fields=["status", "rationale", "resolved_in", "decided_at"])
         concern.changes.set(changes)
         payload = receipts.decision_payload(event, consultation_id=concern.consultation_id)
-        chain_append(
+        receipt = chain_append(
             consultation_id=concern.consultation_id, consultation_slug=concern.consultation.slug, kind=Receipt.Kind.DECISION,
             content_hash=receipts.content_hash(payload), payload_format=receipts.DECISION_PAYLOAD_FORMAT, decision_id=event.pk,
         )
+        outbox_emails_add(emails=_decision_notices(concern, receipt_number=receipt.number))
     return concern
+
+
+def _decision_notices(concern: Concern, *, receipt_number: str) -> list[tuple[str, str, str]]:
+    """One e-mail to each author of a comment behind the concern (their verified address), in their comment's language."""
+    authors = {}
+    for author_id, language in concern.comments.filter(is_official=False).order_by("id").values_list("author_id", "language"):
+        authors[author_id] = language  # their latest comment's language
+    addresses: dict[int, str] = {}
+    verified = EmailAddress.objects.filter(user_id__in=authors, verified=True).order_by("user_id", "-primary", "id")
+    for user_id, email in verified.values_list("user_id", "email"):
+        addresses.setdefault(user_id, email)  # the primary address first
+    emails = []
+    for author_id, language in authors.items():
+        if author_id not in addresses:
+            continue
+        with translation.override(language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE):
+            subject = _("The commission decided on a point you raised: %(title)s") % {"title": concern.title}
+            body = _(
+                "Your comment is part of the concern “%(title)s”.\n\nDecision: %(status)s\n\n%(rationale)s\n\n"
+                "This decision is recorded in the public receipt chain as %(number)s: /receipts/%(number)s/"
+            ) % {"title": concern.title, "status": concern.get_status_display(), "rationale": concern.rationale, "number": receipt_number}
+        emails.append((addresses[author_id], subject[:300], body))
+    return emails
 
 
 def comment_mark_no_answer(*, actor: AbstractBaseUser, comment_id: int, reason: str) -> CommentNoAnswer:

@@ -49,6 +49,17 @@ def outbox_send_soon() -> None:
     transaction.on_commit(request_sweep)
 
 
+def outbox_emails_add(*, emails: list[tuple[str, str, str]]) -> int:
+    """Write e-mails (to, subject, body) to the outbox in the caller's transaction; a worker sends them after commit.
+
+    Each row is sent at most once (outbox_email_deliver), so a task delivered twice sends nothing twice.
+    """
+    OutboxEmail.objects.bulk_create([OutboxEmail(to=to, subject=subject, body=body) for to, subject, body in emails])
+    if emails:
+        outbox_send_soon()
+    return len(emails)
+
+
 def outbox_sweep() -> int:
     """Queue the sending of every e-mail that is due; the number queued.
 

@@ -198,3 +198,24 @@ def test_the_database_refuses_a_decision_without_rationale(concern):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Concern.objects.filter(pk=concern.pk).update(status="accepted", rationale="")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_commenters_are_told_of_the_decision_once_by_a_real_worker(celery_worker, concern, member, comments):
+    from django.core import mail
+
+    from comments import tasks
+    from comments.models import OutboxEmail
+    from tests.conftest import wait_for
+
+    def notices():
+        return [message for message in mail.outbox if "decided on a point you raised" in message.subject]
+
+    concerns.concern_decide(actor=member, concern_id=concern.pk, status="accepted", rationale="Replaced by the ICCPR grounds.")
+    assert wait_for(lambda: len(notices()) == 3)
+    assert sorted(m.to[0] for m in notices()) == sorted(c.author.email for c in comments)
+    assert "Replaced by the ICCPR grounds." in notices()[0].body and "TARVANIA-2026-0000004" in notices()[0].body
+    for notice in OutboxEmail.objects.filter(subject__contains="decided"):  # a task delivered twice sends nothing twice
+        tasks.outbox_email_send(outbox_id=notice.pk)
+    assert wait_for(lambda: not OutboxEmail.objects.filter(sent_at__isnull=True).exists())
+    assert tasks.outbox_sweep() == 0 and len(notices()) == 3
