@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from comments.apis import CommentViewSet, ModerationQueueViewSet, ReceiptViewSet, comments_export_csv, comments_export_jsonl
-from comments.concerns.apis import ConcernViewSet
+from comments.concerns.apis import ConcernViewSet, comparative_table_export, summary_table_export
 from consult.apis import ConsultationViewSet
 from drafts.apis import DocumentViewSet, ProvisionViewSet, VersionViewSet
 
@@ -25,6 +25,11 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/consultations/<slug:slug>/export/comments.csv", comments_export_csv, name="export-comments-csv"),
     path("api/v1/consultations/<slug:slug>/export/comments.jsonl", comments_export_jsonl, name="export-comments-jsonl"),
+    path("api/v1/consultations/<slug:slug>/tables/summary.<str:fmt>", summary_table_export, name="table-summary"),
+    path(
+        "api/v1/consultations/<slug:slug>/tables/<slug:document_slug>/v<int:old_number>-v<int:new_number>.<str:fmt>",
+        comparative_table_export, name="table-comparative",
+    ),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

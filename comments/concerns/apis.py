@@ -4,17 +4,23 @@ Views parse, call one service or selector, and shape; who may act is the service
 """
 from __future__ import annotations
 
+import dataclasses
+
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from comments.concerns import selectors, services
+from comments.concerns import exports, selectors, services, tables
 from comments.models import Concern, ConcernEvent, NormReference
-from config.errors import NotFound
+from config.errors import InvalidState, NotFound
 from consult import selectors as consult_selectors
 from consult.selectors import participant_display_name
-from drafts.models import Document, Provision
+from drafts import selectors as draft_selectors
+from drafts.models import Document, DraftVersion, Provision
+from drafts.selectors import PUBLIC_STATUSES
 
 
 class NormSerializer(serializers.ModelSerializer):
@@ -196,3 +202,61 @@ def _valid(serializer_class, request) -> dict:
     payload = serializer_class(data=request.data)
     payload.is_valid(raise_exception=True)
     return payload.validated_data
+
+
+# --- the tables, as files ---------------------------------------------------------------------------
+
+TABLE_FORMATS = {"csv": "text/csv; charset=utf-8", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "json": "application/json"}
+
+
+def summary_table_export(request, slug: str, fmt: str):
+    """The summary of comments (element | author | comment | decision | reasoning) as CSV, .docx or JSON."""
+    _check_format(fmt)
+    consultation = consult_selectors.consultation_get(slug=slug)
+    rows = tables.summary_table(consultation=consultation)
+    title = _("Summary of comments: %(consultation)s") % {"consultation": consultation.title}
+    return _table_response(fmt, f"{slug}-summary", title, tables.SUMMARY_COLUMNS, rows)
+
+
+def comparative_table_export(request, slug: str, document_slug: str, old_number: int, new_number: int, fmt: str):
+    """The comparative table of two versions (element | old wording | new wording | concerns addressed | rationale)."""
+    _check_format(fmt)
+    consultation = consult_selectors.consultation_get(slug=slug)
+    alignment = _alignment_done(consultation, document_slug, old_number, new_number)
+    rows = tables.comparative_table(alignment=alignment)
+    title = _("Comparative table: %(document)s, %(old)s → %(new)s") % {
+        "document": alignment.new_version.document.title, "old": alignment.old_version.label, "new": alignment.new_version.label,
+    }
+    return _table_response(fmt, f"{slug}-{document_slug}-v{old_number}-v{new_number}", title, tables.COMPARATIVE_COLUMNS, rows)
+
+
+def _alignment_done(consultation, document_slug: str, old_number: int, new_number: int):
+    versions = {
+        version.number: version
+        for version in DraftVersion.objects.filter(
+            document__slug=document_slug, document__consultation_links__consultation=consultation,
+            number__in=[old_number, new_number], status__in=PUBLIC_STATUSES,
+        )
+    }
+    if old_number not in versions or new_number not in versions:
+        raise NotFound(_("No published versions %(old)s and %(new)s of %(document)s here.") % {"old": old_number, "new": new_number, "document": document_slug})
+    alignment = draft_selectors.alignment_get(old_version=versions[old_number], new_version=versions[new_number])
+    if alignment is None or alignment.status != alignment.Status.DONE:
+        raise InvalidState(_("The comparison of these versions is not computed yet."), code="comparison_not_ready")
+    return alignment
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in TABLE_FORMATS:
+        raise NotFound(_("Tables are available as %(formats)s.") % {"formats": ", ".join(TABLE_FORMATS)})
+
+
+def _table_response(fmt: str, filename: str, title: str, columns, rows):
+    if fmt == "csv":
+        response = StreamingHttpResponse(exports.table_csv_lines(columns, rows), content_type=TABLE_FORMATS["csv"])
+    elif fmt == "docx":
+        response = HttpResponse(exports.table_docx(title=title, columns=columns, rows=rows), content_type=TABLE_FORMATS["docx"])
+    else:
+        return JsonResponse({"title": title, "columns": list(columns), "rows": [dataclasses.asdict(row) for row in rows]})
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

@@ -1,0 +1,78 @@
+"""The summary and comparative tables as the commission files them: JSON, CSV and .docx (opened with python-docx)."""
+import csv
+import io
+
+import docx
+import pytest
+
+from comments.concerns import services as concerns
+from comments.demo_data import demo_comments_load
+from comments.models import Concern
+from drafts.models import Alignment, DraftVersion
+
+pytestmark = pytest.mark.django_db
+BASE = "/api/v1/consultations/tarvania-2026/tables/"
+
+
+@pytest.fixture
+def record(demo):
+    demo_comments_load(consultation=demo)
+    return demo
+
+
+def test_the_summary_table_answers_every_comment(client, record):
+    rows = client.get(BASE + "summary.json").json()["rows"]
+    assert len(rows) == 4  # the citizens' comments; the official answer is not owed one
+    by_body = {row["comment"].split("\n")[0]: row for row in rows}
+    grounds = next(row for body, row in by_body.items() if body.startswith("Nobody can say"))
+    assert grounds["decision"].endswith(": Accepted") and "ICCPR" in grounds["reasoning"] and grounds["receipt"].startswith("TARVANIA-2026-")
+    assert grounds["author"] == "Aigerim S." and grounds["element"] == "Draft 1, II/25/1"
+    bar = next(row for row in rows if row["author"] == "Bar Association of Ordabel")
+    assert "Proposed wording" in bar["comment"]
+    assert any(row["decision"] == "No separate answer" for row in rows)
+
+
+def test_the_summary_table_as_csv_and_docx(client, record):
+    answer = client.get(BASE + "summary.csv")
+    assert answer["Content-Disposition"] == 'attachment; filename="tarvania-2026-summary.csv"'
+    lines = list(csv.reader(io.StringIO(b"".join(answer.streaming_content).decode("utf-8-sig"))))
+    assert lines[0] == ["Structural element", "Author", "Receipt", "Comment", "Decision", "Reasoning"] and len(lines) == 5
+    document = docx.Document(io.BytesIO(client.get(BASE + "summary.docx").content))
+    [table] = document.tables
+    assert [cell.text for cell in table.rows[0].cells][:2] == ["Structural element", "Author"] and len(table.rows) == 5
+    assert "Summary of comments" in document.paragraphs[0].text
+    assert client.get(BASE + "summary.xlsx").status_code == 404
+
+
+
+
+def test_the_comparative_table_shows_the_concern_its_changes_carry(client, record, make_participant):
+    from tests.factories import MembershipFactory
+
+    member = make_participant("Member")
+    MembershipFactory(consultation=record, user=member)
+    baseline, draft = DraftVersion.objects.filter(document__slug="constitution").order_by("number")
+    alignment = Alignment.objects.get(old_version=baseline, new_version=draft)
+    assert alignment.status == "done"
+    article = alignment.changes.filter(level="article", new_provisions__path="II/25").get()
+    concern = Concern.objects.create(  # raised on the baseline, so that draft 1 can resolve it
+        consultation=record, document=baseline.document, title="Rights limits must be precise", raised_in=baseline, created_by=member,
+    )
+    concerns.concern_decide(
+        actor=member, concern_id=concern.pk, status="partially_accepted", rationale="Narrowed, not yet to the ICCPR's list.",
+        resolved_in_id=draft.pk, change_ids=[article.pk],
+    )
+    rows = client.get(BASE + "constitution/v0-v1.json").json()["rows"]
+    [row] = [row for row in rows if row["element"].startswith("II/25 ")]
+    assert row["concerns"] == "Rights limits must be precise (partially accepted)" and row["rationale"].startswith("Narrowed")
+    assert "spiritual and moral values" in row["new_wording"]
+    assert all(r["concerns"] == "" for r in rows if r is not row)
+    document = docx.Document(io.BytesIO(client.get(BASE + "constitution/v0-v1.docx").content))
+    assert any("Rights limits must be precise" in cell.text for cell in document.tables[0].columns[3].cells)
+
+
+def test_a_comparative_table_needs_a_computed_comparison(client, record):
+    assert client.get(BASE + "constitution/v0-v7.csv").status_code == 404
+    Alignment.objects.filter(new_version__number=1, new_version__document__slug="constitution").update(status="pending")
+    answer = client.get(BASE + "constitution/v0-v1.csv")
+    assert answer.status_code == 409 and answer.json()["code"] == "comparison_not_ready"
