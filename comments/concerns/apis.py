@@ -8,9 +8,10 @@ import dataclasses
 
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status, viewsets
-from rest_framework.decorators import action
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.response import Response
 
 from comments.concerns import exports, selectors, services, tables
@@ -209,6 +210,23 @@ def _valid(serializer_class, request) -> dict:
 TABLE_FORMATS = {"csv": "text/csv; charset=utf-8", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "json": "application/json"}
 
 
+class TableSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    columns = serializers.ListField(child=serializers.CharField())
+    rows = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+
+
+FORMAT = OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=list(TABLE_FORMATS), description="csv, docx or json.")
+TABLE_RESPONSES = {
+    (200, "application/json"): TableSerializer,
+    (200, "text/csv"): OpenApiTypes.STR,
+    (200, TABLE_FORMATS["docx"]): OpenApiTypes.BINARY,
+}
+
+
+@extend_schema(parameters=[FORMAT], responses=TABLE_RESPONSES)
+@api_view(["GET"])
+@permission_classes([permissions.AllowAny])
 def summary_table_export(request, slug: str, fmt: str):
     """The summary of comments (element | author | comment | decision | reasoning) as CSV, .docx or JSON."""
     _check_format(fmt)
@@ -218,6 +236,9 @@ def summary_table_export(request, slug: str, fmt: str):
     return _table_response(fmt, f"{slug}-summary", title, tables.SUMMARY_COLUMNS, rows)
 
 
+@extend_schema(parameters=[FORMAT], responses=TABLE_RESPONSES)
+@api_view(["GET"])
+@permission_classes([permissions.AllowAny])
 def comparative_table_export(request, slug: str, document_slug: str, old_number: int, new_number: int, fmt: str):
     """The comparative table of two versions (element | old wording | new wording | concerns addressed | rationale)."""
     _check_format(fmt)

@@ -221,6 +221,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set used by several fields (a concern's status, and an event's from and to).
+    "ENUM_NAME_OVERRIDES": {
+        "ConcernStatusEnum": "comments.concerns.models.ConcernStatus",
+        "CommentStatusEnum": "comments.models.CommentStatus",
+    },
 }
 
 LOGGING = {

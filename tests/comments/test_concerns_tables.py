@@ -76,3 +76,8 @@ def test_a_comparative_table_needs_a_computed_comparison(client, record):
     Alignment.objects.filter(new_version__number=1, new_version__document__slug="constitution").update(status="pending")
     answer = client.get(BASE + "constitution/v0-v1.csv")
     assert answer.status_code == 409 and answer.json()["code"] == "comparison_not_ready"
+
+
+def test_the_tables_are_in_the_openapi_schema(client):
+    paths = client.get("/api/schema/", {"format": "json"}).json()["paths"]
+    assert "/api/v1/consultations/{slug}/tables/summary.{fmt}" in paths
