@@ -18,7 +18,9 @@ Procedure (the same for the batch `campaigns_detect` and the incremental `Campai
    member need be similar to one other member only (each adds its own words).
 6. A group with at least `min_size` comments (duplicates counted) is a campaign. Its template
    is the member whose shingles are closest (Jaccard) to the group's common shingles, those
-   found in at least half of its comments. A comment's personal additions are its runs of
+   found in more than half of its comments, trimmed to the span of those shingles in it (so
+   the name or sentence its sender put before or after the letter is not part of it; what
+   its sender put inside is). A comment's personal additions are its runs of
    words that no shingle of the template covers (a typo shows as a one-word addition).
 
 Batch: candidates are found band by band, by sorting the band values; within a bucket each
@@ -245,7 +247,7 @@ def campaigns_detect(
     for node in range(len(ids)):
         by_root.setdefault(groups.find(node), []).append(node)
     campaigns = [
-        _campaign(nodes, ids, words_of, hashes, texts, shingle_size)
+        _campaign(nodes, ids, hashes, texts, shingle_size)
         for nodes in by_root.values()
         if sum(len(ids[node]) for node in nodes) >= min_size
     ]
@@ -271,40 +273,56 @@ def _join_bucket(bucket: list[int], hashes: dict[int, np.ndarray], groups: _Unio
 def _campaign(
     nodes: list[int],
     ids: list[list[int]],
-    words_of: list[list[str]],
     hashes: Mapping[int, np.ndarray],
     texts: Mapping[int, str],
     shingle_size: int,
 ) -> Campaign:
-    template_node = _template_node(nodes, ids, hashes)
+    if len(nodes) == 1:  # exact duplicates
+        comment_ids = ids[nodes[0]]
+        members = tuple(Member(comment_id, 1.0, ()) for comment_id in comment_ids)
+        return Campaign(key=comment_ids[0], template_id=comment_ids[0], template=texts[comment_ids[0]], members=members)
+    template_node, common = _template_node(nodes, ids, hashes)
     template_id = ids[template_node][0]
-    template_hashes = hashes.get(template_node)
-    covered = set(template_hashes.tolist()) if template_hashes is not None else set()
+    template = _trimmed(texts[template_id], common, shingle_size)
+    template_hashes = shingle_hashes(text_words(template), shingle_size)
+    covered = set(template_hashes.tolist())
     members = []
     for node in nodes:
-        if node == template_node or template_hashes is None:
-            similarity, additions = 1.0, ()
-        else:
-            similarity = jaccard(hashes[node], template_hashes)
-            additions = personal_additions(texts[ids[node][0]], covered, shingle_size)
+        similarity = jaccard(hashes[node], template_hashes)
+        additions = personal_additions(texts[ids[node][0]], covered, shingle_size)
         members.extend(Member(comment_id, similarity, additions) for comment_id in ids[node])
     members.sort(key=lambda member: member.comment_id)
-    return Campaign(
-        key=members[0].comment_id, template_id=template_id, template=texts[template_id], members=tuple(members)
-    )
+    return Campaign(key=members[0].comment_id, template_id=template_id, template=template, members=tuple(members))
 
 
-def _template_node(nodes: list[int], ids: list[list[int]], hashes: Mapping[int, np.ndarray]) -> int:
-    """The node closest to the shingles found in at least half of the group's comments."""
-    if len(nodes) == 1:
-        return nodes[0]
+def _trimmed(text: str, common: np.ndarray, shingle_size: int) -> str:
+    """`text` from its first to its last word covered by a common shingle, as written (NFKC):
+    the template without the name or the sentence its sender put before or after it."""
+    written = unicodedata.normalize("NFKC", text)
+    spans = [match.span() for match in _WORD.finditer(written)]
+    words = [_fold(written[start:end]) for start, end in spans]
+    shared = set(common.tolist())
+    starts = [first for first, value in enumerate(_shingle_hash_list(words, shingle_size)) if value in shared]
+    if not starts:
+        return text
+    last = min(starts[-1] + shingle_size, len(words)) - 1
+    end = spans[last][1]
+    # The sentence's closing punctuation belongs to the template.
+    while end < len(written) and not written[end].isspace() and _WORD.match(written, end) is None:
+        end += 1
+    return written[spans[starts[0]][0] : end]
+
+
+def _template_node(nodes: list[int], ids: list[list[int]], hashes: Mapping[int, np.ndarray]) -> tuple[int, np.ndarray]:
+    """The node closest to the shingles found in more than half of the group's comments, and those."""
     weights = np.array([len(ids[node]) for node in nodes], dtype=np.float64)
     arrays = [hashes[node] for node in nodes]
     values, inverse = np.unique(np.concatenate(arrays), return_inverse=True)
     counts = np.bincount(inverse, weights=np.repeat(weights, [array.size for array in arrays]))
-    common = values[counts * 2 >= weights.sum()]
+    common = values[counts * 2 > weights.sum()]
     # Ties: the text sent most often, then the earliest.
-    return max(nodes, key=lambda node: (jaccard(hashes[node], common), len(ids[node]), -ids[node][0]))
+    node = max(nodes, key=lambda node: (jaccard(hashes[node], common), len(ids[node]), -ids[node][0]))
+    return node, common
 
 
 def personal_additions(text: str, template_shingles: set[int], shingle_size: int = DEFAULT_SHINGLE_SIZE) -> tuple[str, ...]:
