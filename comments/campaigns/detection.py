@@ -25,9 +25,10 @@ Procedure (the same for the batch `campaigns_detect` and the incremental `Campai
 
 Batch: candidates are found band by band, by sorting the band values; within a bucket each
 text is verified against one representative of each group met there. Incremental: the new
-text's bands are compared with every stored text's in one vectorised scan (a few ms for
-100,000 texts) rather than datasketch's MinHashLSH, whose dict of sets per band costs about
-8 KB per text (800 MB for 100,000); here a text costs 8 bytes per band plus its shingles.
+text's bands are looked up by bisection in arrays sorted per band, plus a scan of the recent
+texts not merged into them yet. Both rather than datasketch's MinHashLSH, whose dict of sets
+per band costs about 8 KB per text (800 MB for 100,000); here a text costs 16 bytes per band
+plus its shingles.
 The campaign key is the smallest comment id of the group (in the index, where comments are
 added in id order, the first comment); when a comment bridges two groups they become one,
 under the smaller key. A CampaignIndex is not thread-safe.
@@ -369,9 +370,14 @@ class CampaignIndex:
         self._key: list[int] = []  # root node -> the campaign key (its smallest comment id)
         self._members: dict[int, list[int]] = {}  # root node -> comment ids, in the order added
         self._hashes: list[np.ndarray | None] = []  # node -> shingle hashes (None: a short text)
-        self._band_values = np.zeros((1024, self._bands), dtype=np.uint64)  # grows by doubling
-        self._band_nodes = np.zeros(1024, dtype=np.int64)
-        self._stored = 0
+        # The bands of the texts stored: a part sorted per band (searched by bisection) and the
+        # recent ones (scanned), merged into the sorted part when they reach an eighth of it, so
+        # that an add costs O(bands * log n) plus a scan of at most n / 8 rows.
+        self._sorted_values = np.zeros((self._bands, 0), dtype=np.uint64)
+        self._sorted_nodes = np.zeros((self._bands, 0), dtype=np.int64)
+        self._recent_values = np.zeros((1024, self._bands), dtype=np.uint64)  # grows by doubling
+        self._recent_nodes = np.zeros(1024, dtype=np.int64)
+        self._recent = 0
 
     def __len__(self) -> int:
         return len(self._node_of)
@@ -425,8 +431,7 @@ class CampaignIndex:
     def _join_similar(self, node: int, hashes: np.ndarray) -> None:
         self._hashes[node] = hashes
         values = band_hashes(minhash_signature(hashes, self._settings.num_perm), self._bands, self._rows)
-        stored = self._band_values[: self._stored]
-        candidates = self._band_nodes[: self._stored][(stored == values).any(axis=1)].tolist()
+        candidates = self._candidates(values)
         tried: dict[int, int] = {}
         for candidate in candidates:
             root, other_root = self._groups.find(node), self._groups.find(candidate)
@@ -444,10 +449,35 @@ class CampaignIndex:
         self._members[other_root].extend(self._members.pop(root))
         self._key[other_root] = min(self._key[other_root], self._key[root])
 
+    def _candidates(self, values: np.ndarray) -> list[int]:
+        found = []
+        if self._sorted_values.shape[1]:
+            for band in range(self._bands):
+                column = self._sorted_values[band]
+                low = np.searchsorted(column, values[band], side="left")
+                high = np.searchsorted(column, values[band], side="right")
+                if high > low:
+                    found.extend(self._sorted_nodes[band, low:high].tolist())
+        recent = self._recent_values[: self._recent]
+        found.extend(self._recent_nodes[: self._recent][(recent == values).any(axis=1)].tolist())
+        return list(dict.fromkeys(found))
+
     def _store_bands(self, node: int, values: np.ndarray) -> None:
-        if self._stored == len(self._band_nodes):
-            self._band_values = np.concatenate([self._band_values, np.zeros_like(self._band_values)])
-            self._band_nodes = np.concatenate([self._band_nodes, np.zeros_like(self._band_nodes)])
-        self._band_values[self._stored] = values
-        self._band_nodes[self._stored] = node
-        self._stored += 1
+        if self._recent == len(self._recent_nodes):
+            self._recent_values = np.concatenate([self._recent_values, np.zeros_like(self._recent_values)])
+            self._recent_nodes = np.concatenate([self._recent_nodes, np.zeros_like(self._recent_nodes)])
+        self._recent_values[self._recent] = values
+        self._recent_nodes[self._recent] = node
+        self._recent += 1
+        if self._recent >= max(1024, self._sorted_values.shape[1] // 8):
+            self._merge_recent()
+
+    def _merge_recent(self) -> None:
+        values = np.concatenate([self._sorted_values, self._recent_values[: self._recent].T], axis=1)
+        nodes = np.concatenate(
+            [self._sorted_nodes, np.broadcast_to(self._recent_nodes[: self._recent], (self._bands, self._recent))], axis=1
+        )
+        order = np.argsort(values, axis=1, kind="stable")
+        self._sorted_values = np.take_along_axis(values, order, axis=1)
+        self._sorted_nodes = np.take_along_axis(nodes, order, axis=1)
+        self._recent = 0

@@ -296,3 +296,16 @@ def test_real_regulations_gov_comments(corpora_dir):
         assert all(campaign.size >= 2 for campaign in campaigns)
         assert len({cid for campaign in campaigns for cid in campaign.comment_ids}) == in_campaigns
         assert all(_linked(campaign, texts) for campaign in campaigns)
+
+
+def test_incremental_add_agrees_with_the_batch_past_the_merge_of_recent_texts():
+    """Over 1,024 texts the index moves its recent bands into the sorted ones: still the same campaigns."""
+    texts = {}
+    for seed in range(4):
+        generated_texts, _, _ = generated_comments(seed=seed + 10)
+        texts.update({seed * 1000 + comment_id: text for comment_id, text in generated_texts.items()})
+    index = CampaignIndex()
+    for comment_id in sorted(texts):
+        index.add(comment_id, texts[comment_id])
+    assert len(texts) > 1500
+    assert index.campaigns() == {campaign.key: campaign.comment_ids for campaign in campaigns_detect(texts)}
