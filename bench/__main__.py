@@ -13,6 +13,7 @@ BENCHMARKS = {
     "comments": "bench.comment_submission",
     "reading": "bench.comment_reading",
     "alignment": "bench.alignment",
+    "campaigns": "bench.campaigns",
 }
 
 

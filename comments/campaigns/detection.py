@@ -216,7 +216,7 @@ def campaigns_detect(
     bands, rows = settings.bands
     distinct: dict[str, int] = {}
     ids: list[list[int]] = []  # distinct text -> its comment ids, ascending
-    words_of: list[list[str]] = []
+    hashes: dict[int, np.ndarray] = {}  # distinct text of at least min_words words -> its shingles
     for comment_id in sorted(texts):
         words = text_words(texts[comment_id])
         if not words:
@@ -224,14 +224,15 @@ def campaigns_detect(
         node = distinct.setdefault(" ".join(words), len(ids))
         if node == len(ids):
             ids.append([])
-            words_of.append(words)
+            if len(words) >= min_words:
+                hashes[node] = shingle_hashes(words, shingle_size)
         ids[node].append(comment_id)
+    del distinct
 
     groups = _UnionFind()
     for _ in ids:
         groups.add()
-    long = [node for node, words in enumerate(words_of) if len(words) >= min_words]
-    hashes: dict[int, np.ndarray] = {node: shingle_hashes(words_of[node], shingle_size) for node in long}
+    long = list(hashes)
     if long:
         signatures = np.vstack([minhash_signature(hashes[node], num_perm) for node in long])
         values = band_hashes(signatures, bands, rows)
