@@ -113,7 +113,7 @@ def main(argv: list[str]) -> int:
     start = time.perf_counter()
     for comment_id, text in texts.items():
         index.add(comment_id, text)
-    fill_seconds = time.perf_counter() - start
+    fill_seconds, filled = time.perf_counter() - start, len(index)
     probes = generate(options.probes, options.seed + 1, form_share=0.5)
     # Half the probes are an indexed comment with words of a new one added (a copy of a form
     # letter joins its campaign), half new comments of another vocabulary (found alone).
@@ -131,7 +131,7 @@ def main(argv: list[str]) -> int:
         hash_times.append(time.perf_counter() - start)
     p50, p99 = _percentile(add_times, 0.5) * 1000, _percentile(add_times, 0.99) * 1000
     hash_p99 = _percentile(hash_times, 0.99) * 1000
-    print(f"index of {len(index):,} comments filled one add at a time in {fill_seconds:.1f} s")
+    print(f"index of {filled:,} comments filled one add at a time in {fill_seconds:.1f} s")
     print(
         f"add of one new comment ({len(probe_texts)} probes, {joined} joined a campaign): p50 {p50:.2f} ms, "
         f"p99 {p99:.2f} ms, max {max(add_times) * 1000:.1f} ms, mean {statistics.fmean(add_times) * 1000:.2f} ms; "
