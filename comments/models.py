@@ -270,3 +270,4 @@ from comments.concerns.models import (  # noqa: E402,F401  the concerns' models 
     ConcernEvent,
     NormReference,
 )
+from comments.campaigns.models import Campaign, CommentFingerprint  # noqa: E402,F401  as the concerns' models

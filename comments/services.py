@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from comments import selectors, storage
+from comments.campaigns.services import campaigns_assign_soon
 from comments.notifications.services import outbox_send_soon
 from comments.models import (
     BODY_MAX_LENGTH,
@@ -107,6 +108,7 @@ def comment_submit(
         comment.quote_language = quote.language or provision.version.document.authoritative_language
     storage.comment_store(comment, receipt_email=context.receipt_email, consultation_slug=phase.consultation.slug)
     outbox_send_soon()
+    campaigns_assign_soon()
     return comment
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from comments.campaigns import services as campaigns
 from comments.notifications import services as notifications
 
 
@@ -18,3 +19,9 @@ def outbox_email_send(outbox_id: int) -> str:
 @shared_task
 def outbox_sweep() -> int:
     return notifications.outbox_sweep()
+
+
+@shared_task
+def campaigns_sweep() -> int:
+    """Fingerprint new comments and find their campaigns (comments.campaigns.services)."""
+    return campaigns.campaigns_sweep()

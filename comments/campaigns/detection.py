@@ -482,3 +482,40 @@ class CampaignIndex:
         self._sorted_values = np.take_along_axis(values, order, axis=1)
         self._sorted_nodes = np.take_along_axis(nodes, order, axis=1)
         self._recent = 0
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What a stored comment needs for the incremental path in a database: its LSH keys and its shingles.
+
+    `keys` are strings, one per LSH band ("b<band>:<value>") plus one for the exact text ("x:<crc>"):
+    two comments are candidates when they share a key. A short text has only its exact key (step 2).
+    """
+
+    keys: tuple[str, ...]
+    shingles: np.ndarray  # sorted distinct uint32; empty for a short text
+    exact: str
+
+
+def fingerprint(
+    text: str, *, threshold: float = DEFAULT_THRESHOLD, num_perm: int = DEFAULT_NUM_PERM,
+    shingle_size: int = DEFAULT_SHINGLE_SIZE, min_words: int = DEFAULT_MIN_WORDS,
+) -> Fingerprint | None:
+    """The fingerprint of one text (None for a text without words)."""
+    words = text_words(text)
+    if not words:
+        return None
+    exact = f"x:{zlib.crc32(' '.join(words).encode()):08x}"
+    if len(words) < min_words:
+        return Fingerprint(keys=(exact,), shingles=np.empty(0, dtype=np.uint32), exact=exact)
+    shingles = shingle_hashes(words, shingle_size)
+    bands, rows = lsh_bands(threshold, num_perm)
+    values = band_hashes(minhash_signature(shingles, num_perm), bands, rows)
+    return Fingerprint(keys=(exact, *(f"b{band}:{int(value):x}" for band, value in enumerate(values))), shingles=shingles, exact=exact)
+
+
+def fingerprints_similar(a: Fingerprint, b: Fingerprint, *, threshold: float = DEFAULT_THRESHOLD) -> bool:
+    """Exact duplicates, or two long texts whose shingles' Jaccard similarity reaches the threshold."""
+    if a.exact == b.exact:
+        return True
+    return bool(a.shingles.size and b.shingles.size) and jaccard(a.shingles, b.shingles) >= threshold

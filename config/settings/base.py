@@ -184,6 +184,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2, "max_retries": 1}
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "comments.tasks.outbox_sweep", "schedule": 60.0},
+    "campaigns-sweep": {"task": "comments.tasks.campaigns_sweep", "schedule": 60.0},
     "background-jobs-sweep": {"task": "config.jobs.background_jobs_sweep", "schedule": 60.0},
 }
 # A running background job (config/jobs.py: an alignment, a digest) whose worker gave no sign of life

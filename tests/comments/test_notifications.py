@@ -139,12 +139,13 @@ def test_a_burst_of_comments_queues_one_sweep(aigerim, draft_provision):
     try:
         for n in range(5):
             _submit(aigerim, draft_provision, f"Burst {n}.")
-        assert _queued() == ["comments.tasks.outbox_sweep"]
+        assert _queued() == ["comments.tasks.outbox_sweep", "comments.tasks.campaigns_sweep"]
         assert tasks.outbox_sweep() == 5  # run here, as the worker would: one send per e-mail
         assert cache.get(notifications.OUTBOX_SWEEP_REQUESTED) is None
         _submit(aigerim, draft_provision, "After.")
         queued = _queued()
         assert queued.count("comments.tasks.outbox_email_send") == 5 and queued[-1] == "comments.tasks.outbox_sweep"
+        assert queued.count("comments.tasks.campaigns_sweep") == 1  # still waiting: it was not run here
     finally:
         app.control.purge()
 
