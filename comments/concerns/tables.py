@@ -1,7 +1,8 @@
 """The two tables drafting commissions publish, as data: the summary of comments and the comparative table.
 
 - Summary table: structural element | author (or organisation) | comment | decision | reasoning — every
-  comment owed an answer, with the decision of the concern(s) behind it, or the reason it needed none.
+  comment owed an answer, with the decision of the concern(s) behind it, or the reason it needed none;
+  a campaign is one row (its template, "campaign of N comments"), shown where its first comment stands.
 - Comparative table: structural element | old wording | new wording | concerns addressed | rationale — every
   article that changed between two versions, with the concerns whose decisions those changes carry.
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comments.concerns.selectors import comments_answerable
 from comments.models import Concern
@@ -50,11 +52,17 @@ def summary_table(*, consultation: Consultation) -> Iterator[SummaryRow]:
     decided = Prefetch("concerns", queryset=Concern.objects.order_by("id"))
     comments = (
         comments_answerable(consultation=consultation)
-        .select_related("provision", "version", "receipt", "no_answer")
+        .select_related("provision", "version", "receipt", "no_answer", "fingerprint__campaign__template_comment")
         .prefetch_related(decided)
         .order_by("id")
     )
+    campaigns_shown: set[int] = set()
     for comment in comments.iterator(chunk_size=2000):
+        campaign = _campaign_of(comment)
+        if campaign is not None:  # a campaign is one point with its number of supporters, shown once
+            if campaign.pk in campaigns_shown:
+                continue
+            campaigns_shown.add(campaign.pk)
         concerns = list(comment.concerns.all())
         if concerns:
             decision = "; ".join(f"{concern.title}: {concern.get_status_display()}" for concern in concerns)
@@ -63,14 +71,23 @@ def summary_table(*, consultation: Consultation) -> Iterator[SummaryRow]:
             decision, reasoning = _("No separate answer"), comment.no_answer.reason
         else:
             decision, reasoning = _("Not yet answered"), ""
+        author, body = comment.organisation_name or comment.author_name, comment.body
+        if campaign is not None:
+            author = ngettext("Campaign of %(count)d comment", "Campaign of %(count)d comments", campaign.size) % {"count": campaign.size}
+            body = campaign.template_comment.body
         yield SummaryRow(
             element=f"{comment.version.label}, {comment.provision.path}",
-            author=comment.organisation_name or comment.author_name,
+            author=author,
             receipt=comment.receipt.number if getattr(comment, "receipt", None) else "",
-            comment=comment.body + (f"\n\n{_('Proposed wording')}: {comment.proposed_wording}" if comment.proposed_wording else ""),
+            comment=body + (f"\n\n{_('Proposed wording')}: {comment.proposed_wording}" if comment.proposed_wording else ""),
             decision=decision,
             reasoning=reasoning,
         )
+
+
+def _campaign_of(comment):
+    fingerprint = getattr(comment, "fingerprint", None)  # a missing one-to-one raises an AttributeError
+    return fingerprint.campaign if fingerprint is not None and fingerprint.campaign_id else None
 
 
 def comparative_table(*, alignment: Alignment) -> list[ComparativeRow]:

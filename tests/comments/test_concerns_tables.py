@@ -81,3 +81,19 @@ def test_a_comparative_table_needs_a_computed_comparison(client, record):
 def test_the_tables_are_in_the_openapi_schema(client):
     paths = client.get("/api/schema/", {"format": "json"}).json()["paths"]
     assert "/api/v1/consultations/{slug}/tables/summary.{fmt}" in paths
+
+
+def test_a_campaign_is_one_row_with_its_supporters(client, record, make_participant, draft_provision):
+    from comments import services
+    from comments.campaigns import services as campaigns
+
+    letter = ("Please replace the grounds of spiritual and moral values with the grounds that the International "
+              "Covenant on Civil and Political Rights allows, as other states have done.")
+    for n in range(3):
+        services.comment_submit(author=make_participant(f"Sender {n}"), provision_id=draft_provision.pk, body=f"{letter} {n}",
+                                stance="oppose", language="en")
+    campaigns.campaigns_sweep()
+    rows = client.get(BASE + "summary.json").json()["rows"]
+    [campaign] = [row for row in rows if row["author"].startswith("Campaign of")]
+    assert campaign["author"] == "Campaign of 3 comments" and campaign["comment"].startswith("Please replace the grounds")
+    assert len(rows) == 4 + 1
