@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from comments.apis import CommentViewSet, ModerationQueueViewSet, ReceiptViewSet, comments_export_csv, comments_export_jsonl
+from comments.campaigns.apis import CampaignViewSet
 from comments.concerns.apis import ConcernViewSet, comparative_table_export, summary_table_export
 from consult.apis import ConsultationViewSet
 from drafts.apis import DocumentViewSet, ProvisionViewSet, VersionViewSet
@@ -18,6 +19,7 @@ router.register("comments", CommentViewSet, basename="comment")
 router.register("receipts", ReceiptViewSet, basename="receipt")
 router.register("moderation", ModerationQueueViewSet, basename="moderation")
 router.register("concerns", ConcernViewSet, basename="concern")
+router.register("campaigns", CampaignViewSet, basename="campaign")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

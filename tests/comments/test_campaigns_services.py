@@ -50,3 +50,17 @@ def test_the_worker_finds_campaigns_after_comments_arrive(celery_worker, make_pa
     for n in range(3):
         _submit(make_participant(f"Sender {n}"), draft_provision, f"{LETTER} ({n})")
     assert wait_for(lambda: Campaign.objects.filter(size=3).exists())
+
+
+@pytest.mark.django_db
+def test_the_api_lists_campaigns_largest_first(client, make_participant, draft_provision, django_assert_max_num_queries):
+    for n in range(3):
+        _submit(make_participant(f"Sender {n}"), draft_provision, f"{LETTER} ({n})")
+    for n in range(2):
+        _submit(make_participant(f"Short {n}"), draft_provision, "Agreed.")
+    campaigns.campaigns_sweep()
+    with django_assert_max_num_queries(9):
+        answer = client.get("/api/v1/campaigns/", {"consultation": "tarvania-2026"})
+    [letters, agreed] = answer.json()["results"]
+    assert (letters["size"], agreed["size"]) == (3, 2) and letters["template"].startswith("I oppose the grounds")
+    assert len(letters["comments"]) == 3
