@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from comments.models import Comment, CommentNoAnswer, Concern, ConcernComment, ConcernEvent
 from config.errors import NotFound
@@ -83,3 +83,47 @@ def concern_get(*, concern_id: int) -> Concern:
     if concern is None:
         raise NotFound(f"There is no concern {concern_id}.", code="concern_not_found")
     return concern
+
+
+# --- the pages' reads: the public record and the triage page (comments/concerns/views.py) ----------
+
+# The order of the public record: decisions first, from accepted to out of scope, then what is still open.
+PUBLIC_ORDER = ["accepted", "partially_accepted", "rejected", "out_of_scope", "under_review", "open", "withdrawn"]
+
+
+def concern_list_public(*, consultation: Consultation) -> QuerySet[Concern]:
+    """A consultation's concerns grouped by decision (PUBLIC_ORDER), oldest first in each group; as concern_list."""
+    rank = Case(*(When(status=status, then=Value(n)) for n, status in enumerate(PUBLIC_ORDER)), default=Value(len(PUBLIC_ORDER)))
+    return concern_list(consultation=consultation).order_by(rank, "id")
+
+
+def concern_provisions_raised_in(*, concerns: list[Concern]) -> dict[int, list[Provision]]:
+    """The provisions each concern is about, as they are in the version it was raised in. One query for any number of concerns."""
+    if not concerns:
+        return {}
+    raised_in = {concern.pk: concern.raised_in_id for concern in concerns}
+    rows = (
+        Provision.objects.filter(lineage__concerns__in=list(raised_in), version_id__in=set(raised_in.values()))
+        .annotate(concern_id=F("lineage__concerns__id"))
+        .order_by("order")
+    )
+    provisions: dict[int, list[Provision]] = {pk: [] for pk in raised_in}
+    for provision in rows:
+        if provision.version_id == raised_in[provision.concern_id]:
+            provisions[provision.concern_id].append(provision)
+    return provisions
+
+
+def concern_events_public(*, concern: Concern) -> QuerySet[ConcernEvent]:
+    """A concern's audit trail with who (their public name) and each decision's receipt. One query."""
+    return ConcernEvent.objects.filter(concern=concern).select_related("actor__participant", "receipt").order_by("id")
+
+
+def concern_comments_public(*, concern: Concern) -> QuerySet[Comment]:
+    """The comments behind a concern, with what their links need. One query."""
+    return concern.comments.select_related("provision", "version__document").order_by("id")
+
+
+def concerns_open(*, consultation: Consultation) -> QuerySet[Concern]:
+    """The concerns comments may still be added to: open or under review."""
+    return Concern.objects.filter(consultation=consultation, status__in=[Concern.Status.OPEN, Concern.Status.UNDER_REVIEW]).order_by("id")

@@ -1,0 +1,97 @@
+"""HTML forms of the commission's work on concerns. They only parse; the services decide (and say what is wrong)."""
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from comments.concerns.models import ConcernStatus
+from comments.concerns.services import NO_ANSWER_REASON_MAX_LENGTH, RATIONALE_MAX_LENGTH, TITLE_MAX_LENGTH, NormInput
+
+DECISIONS = [
+    (status.value, status.label)
+    for status in (ConcernStatus.ACCEPTED, ConcernStatus.PARTIALLY_ACCEPTED, ConcernStatus.REJECTED, ConcernStatus.OUT_OF_SCOPE)
+]
+
+
+class CommentIdsField(forms.Field):
+    """The checked comments of the triage queue (checkboxes named "comments"), as ids."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        try:
+            return [int(item) for item in (value or [])]
+        except (TypeError, ValueError) as error:
+            raise ValidationError(_("Choose comments from the list."), code="invalid") from error
+
+    def validate(self, value) -> None:
+        if self.required and not value:
+            raise ValidationError(_("Check at least one comment in the list."), code="required")
+
+
+class ConcernCreateForm(forms.Form):
+    comments = CommentIdsField()
+    # Not required here: the service's own message says what a title must be (and the browser asks first).
+    title = forms.CharField(
+        label=_("Title of the new concern"), required=False, max_length=TITLE_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"maxlength": TITLE_MAX_LENGTH}),
+    )
+    summary = forms.CharField(label=_("Summary (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ConcernAddForm(forms.Form):
+    comments = CommentIdsField()
+    concern = forms.TypedChoiceField(label=_("Open concern"), coerce=int)
+
+    def __init__(self, *args, concerns=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["concern"].choices = [(concern.pk, f"#{concern.pk} {concern.title}") for concern in concerns]
+
+
+class NoAnswerForm(forms.Form):
+    comments = CommentIdsField()
+    reason = forms.CharField(
+        label=_("Why they need no separate answer"), required=False, max_length=NO_ANSWER_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": NO_ANSWER_REASON_MAX_LENGTH}),
+        help_text=_("Shown to the commission; e.g. “a thank-you”, “a duplicate of the comment above”."),
+    )
+
+
+class ConcernDecideForm(forms.Form):
+    status = forms.ChoiceField(label=_("Decision"), choices=DECISIONS)
+    rationale = forms.CharField(
+        label=_("Rationale"), required=False, max_length=RATIONALE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": RATIONALE_MAX_LENGTH, "required": True}),
+        help_text=_("Public, and part of the receipt chain: it cannot be edited afterwards, only revised by a new decision."),
+    )
+    resolved_in = forms.TypedChoiceField(label=_("Resolved in"), coerce=int, required=False, empty_value=None)
+    norms = forms.CharField(
+        label=_("Norms referred to (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: label | address, e.g. “ICCPR art. 18(3) | https://www.ohchr.org/…”. The address is optional."),
+    )
+    revises = forms.BooleanField(label=_("This revises the earlier decision (a new decision and a new receipt)"), required=False)
+
+    def __init__(self, *args, versions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resolved_in"].choices = [("", _("Not yet in a new version"))] + [(v.pk, v.label) for v in versions]
+
+    def clean_norms(self) -> list[NormInput]:
+        norms, validate_url = [], URLValidator(schemes=["http", "https"])
+        for line in self.cleaned_data["norms"].splitlines():
+            if not line.strip():
+                continue
+            label, _bar, url = line.partition("|")
+            if url.strip():
+                try:
+                    validate_url(url.strip())
+                except ValidationError as error:
+                    raise ValidationError(_("“%(url)s” is not a web address."), params={"url": url.strip()}) from error
+            norms.append(NormInput(label=label.strip(), url=url.strip()))
+        return norms
+
+
+class ConcernTransitionForm(forms.Form):
+    to_status = forms.ChoiceField(choices=[(s.value, s.label) for s in (ConcernStatus.OPEN, ConcernStatus.UNDER_REVIEW, ConcernStatus.WITHDRAWN)])
+    reason = forms.CharField(label=_("Why (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
