@@ -47,7 +47,7 @@ def concern_detail_view(request, slug, concern_id, decide_form=None, transition_
     if member and decide_form is None:
         decide_form = ConcernDecideForm(
             versions=_later_versions(consultation, concern),
-            initial={"status": concern.status if concern.is_decided else None, "revises": concern.is_decided},
+            initial={"status": concern.status if concern.is_decided else None},
         )
     return render(
         request, "comments/concerns/detail.html",

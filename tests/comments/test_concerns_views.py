@@ -86,6 +86,14 @@ def test_the_public_record_does_not_grow_in_queries_per_concern(client, demo, me
     assert ten == one and one <= 12
 
 
+def test_the_public_record_is_paginated(client, demo, member, comments):
+    for n in range(26):
+        concerns.concern_create(actor=member, consultation_id=demo.pk, title=f"Point {n}", comment_ids=[comments[n % 3].pk])
+    first, second = (client.get(HEARD, {"page": page}).content.decode() for page in (1, 2))
+    assert first.count('class="card concern"') == 25 and second.count('class="card concern"') == 1
+    assert "Point 25" in second and "Point 25" not in first and 'rel="next"' in first
+
+
 def test_a_concerns_page_shows_its_trail_receipt_and_comments(client, demo, member, comments):
     concern = _decided(member, demo, comments)
     receipt = Receipt.objects.get(kind="decision", decision__concern=concern)
@@ -199,6 +207,7 @@ def test_deciding_through_the_concern_page(client, demo, member, comments):
     assert Receipt.objects.filter(kind="decision", decision__concern=concern).count() == 1
     page = client.get(url).content.decode()
     assert "The decision is recorded" in page and "Under review" in page and "Revise the decision" in page
+    assert 'id="id_revises" checked' not in page  # revising is a deliberate act
 
 
 def test_an_empty_rationale_shows_the_error_and_changes_nothing(client, demo, member, comments):
