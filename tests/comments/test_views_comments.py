@@ -299,3 +299,13 @@ def _member(consultation, name):
 def test_a_malformed_page_cursor_is_refused_clearly(client, demo, cursor):
     page = client.get(ARTICLE, {"after": cursor})
     assert page.status_code == 400 and "This page link is not valid" in page.content.decode()
+
+
+def test_help_texts_are_tied_to_their_fields_for_screen_readers(client, aigerim, draft_provision):
+    import re
+
+    client.force_login(aigerim)
+    page = client.get(PARAGRAPH).content.decode()
+    described = set(re.findall(r'aria-describedby="([^"]+)"', page))
+    helps = set(re.findall(r'<p class="help" id="([^"]+)"', page))
+    assert helps and helps <= {name for ids in described for name in ids.split()}
