@@ -2,7 +2,6 @@
 import pytest
 from rest_framework.test import APIClient
 
-from comments import services
 from comments.concerns import services as concerns
 from comments.models import Concern, Receipt
 from tests.factories import AdminFactory, MembershipFactory
@@ -10,20 +9,6 @@ from tests.factories import AdminFactory, MembershipFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def member(make_participant, demo):
-    user = make_participant("Commission Member")
-    MembershipFactory(consultation=demo, user=user)
-    return user
-
-
-@pytest.fixture
-def comments(make_participant, draft_provision):
-    return [
-        services.comment_submit(author=make_participant(f"Citizen {n}"), provision_id=draft_provision.pk, stance="oppose",
-                                language="en", body=f"Too vague a ground ({n}).")
-        for n in range(3)
-    ]
 
 
 def client_for(user=None) -> APIClient:

@@ -15,22 +15,6 @@ pytestmark = pytest.mark.django_db
 ICCPR = concerns.NormInput("ICCPR art. 18(3)", "https://www.ohchr.org/en/instruments-mechanisms/instruments/international-covenant-civil-and-political-rights")
 
 
-@pytest.fixture
-def member(make_participant, demo):
-    user = make_participant("Commission Member")
-    MembershipFactory(consultation=demo, user=user)
-    return user
-
-
-@pytest.fixture
-def comments(make_participant, draft_provision):
-    return [
-        services.comment_submit(
-            author=make_participant(f"Citizen {n}"), provision_id=draft_provision.pk, stance="oppose", language="en",
-            body=f"How will 'spiritual and moral values' be interpreted? ({n})",
-        )
-        for n in range(3)
-    ]
 
 
 @pytest.fixture

@@ -19,13 +19,6 @@ def comment(aigerim, draft_provision):
     return services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="Original words.", stance="oppose", language="en")
 
 
-@pytest.fixture
-def member(make_participant, demo):
-    user = make_participant("Commission Member")
-    MembershipFactory(consultation=demo, user=user)
-    return user
-
-
 def test_edit_keeps_the_previous_text(comment, aigerim):
     services.comment_edit(comment_id=comment.pk, author=aigerim, body="Corrected words.")
     comment.refresh_from_db()
