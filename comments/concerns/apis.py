@@ -72,16 +72,21 @@ class ConcernDetailSerializer(ConcernSerializer):
         fields = [*ConcernSerializer.Meta.fields, "comments", "lineages", "changes", "events"]
 
 
+def _ids(**kwargs) -> serializers.ListField:
+    """A list of database ids: positive 64-bit integers, at most 10,000 of them."""
+    return serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), max_length=10_000, **kwargs)
+
+
 class ConcernCreateSerializer(serializers.Serializer):
     consultation = serializers.SlugField()
     title = serializers.CharField(allow_blank=True, trim_whitespace=False)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
-    comments = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    lineages = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    comments = _ids(required=False, default=list)
+    lineages = _ids(required=False, default=list)
 
 
 class CommentIdsSerializer(serializers.Serializer):
-    comments = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    comments = _ids(allow_empty=False)
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -92,14 +97,14 @@ class TransitionSerializer(serializers.Serializer):
 class DecisionSerializer(serializers.Serializer):
     status = serializers.CharField()
     rationale = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    resolved_in = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="A DraftVersion id.")
-    changes = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, help_text="ProvisionChange ids.")
+    resolved_in = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True, default=None, help_text="A DraftVersion id.")
+    changes = _ids(required=False, default=list, help_text="ProvisionChange ids.")
     norms = NormSerializer(many=True, required=False, default=list)
     revises = serializers.BooleanField(required=False, default=False, help_text="Decide again an already decided concern.")
 
 
 class NoAnswerSerializer(serializers.Serializer):
-    comment = serializers.IntegerField()
+    comment = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     reason = serializers.CharField(allow_blank=True)
 
 
@@ -117,6 +122,7 @@ class ConcernViewSet(viewsets.GenericViewSet):
 
     serializer_class = ConcernSerializer
     queryset = Concern.objects.none()
+    lookup_value_regex = r"\d{1,18}"  # anything else is no concern: a 404 from the router, never int() failing
 
     @extend_schema(parameters=[CONSULTATION, OpenApiParameter("status", str)], responses=ConcernSerializer(many=True))
     def list(self, request):
@@ -192,7 +198,7 @@ class ConcernViewSet(viewsets.GenericViewSet):
                 raise NotFound(f"No document {request.query_params['document']!r} in this consultation.")
         if request.query_params.get("provision"):
             provision_id = request.query_params["provision"]
-            provision = Provision.objects.filter(pk=int(provision_id)).first() if provision_id.isdigit() else None
+            provision = Provision.objects.filter(pk=int(provision_id)).first() if provision_id.isdigit() and len(provision_id) < 19 else None
             if provision is None:
                 raise NotFound(f"No provision {provision_id!r}.")
         figures = selectors.comments_accounted_for(consultation=consultation, document=document, provision=provision)

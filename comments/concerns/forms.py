@@ -22,9 +22,12 @@ class CommentIdsField(forms.Field):
 
     def to_python(self, value) -> list[int]:
         try:
-            return [int(item) for item in (value or [])]
+            ids = [int(item) for item in (value or [])]
         except (TypeError, ValueError) as error:
             raise ValidationError(_("Choose comments from the list."), code="invalid") from error
+        if any(not 0 < comment_id < 2**63 for comment_id in ids):  # no database id is out of that range
+            raise ValidationError(_("Choose comments from the list."), code="invalid")
+        return ids
 
     def validate(self, value) -> None:
         if self.required and not value:

@@ -88,3 +88,28 @@ def test_the_list_costs_the_same_whatever_the_number_of_concerns(member, comment
 def test_the_concerns_are_in_the_openapi_schema():
     schema = client_for().get("/api/schema/", {"format": "json"}).json()
     assert {"/api/v1/concerns/", "/api/v1/concerns/{id}/decide/", "/api/v1/concerns/accounted-for/"} <= set(schema["paths"])
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", "/api/v1/concerns/abc/", None),
+        ("get", "/api/v1/concerns/99999999999999999999999/", None),
+        ("post", "/api/v1/concerns/", {"consultation": "tarvania-2026", "title": "Nul\x00byte", "comments": []}),
+        ("post", "/api/v1/concerns/", {"consultation": "tarvania-2026", "title": "Huge", "comments": [10**30]}),
+        ("post", "/api/v1/concerns/", {"consultation": "tarvania-2026", "title": {"a": {"b": {"c": [[[]]]}}}}),
+        ("post", "/api/v1/concerns/", {"consultation": "tarvania-2026", "title": "Many", "comments": list(range(1, 10_002))}),
+        ("get", "/api/v1/concerns/accounted-for/?consultation=tarvania-2026&provision=99999999999999999999999", None),
+    ],
+)
+def test_malformed_requests_get_a_clear_4xx_never_a_500(member, method, path, body):
+    answer = getattr(client_for(member), method)(path, body, format="json") if body else getattr(client_for(member), method)(path)
+    assert 400 <= answer.status_code < 500
+    assert not Concern.objects.exists()
+
+
+def test_an_unverified_account_cannot_raise_a_concern(comments):
+    from tests.factories import UserFactory
+
+    answer = _create(client_for(UserFactory(username="unverified")), comments)
+    assert answer.status_code == 403 and not Concern.objects.exists()

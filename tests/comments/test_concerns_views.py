@@ -217,3 +217,12 @@ def test_a_citizen_cannot_decide(client, demo, member, comments, make_participan
     assert response.status_code == 403
     concern.refresh_from_db()
     assert concern.status == "open"
+
+
+@pytest.mark.parametrize("ids", [["abc"], [str(10**30)], ["-4"], ["1\x00"]])
+def test_malformed_comment_ids_on_the_triage_page_are_refused_clearly(client, member, comments, ids):
+    from comments.models import Concern
+
+    client.force_login(member)
+    response = client.post(TRIAGE, {"action": "create", "comments": ids, "title": "T\x00itle"})
+    assert response.status_code == 400 and not Concern.objects.exists()
