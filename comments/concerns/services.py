@@ -204,19 +204,28 @@ def _decision_notices(concern: Concern, *, receipt_number: str) -> list[tuple[st
     return emails
 
 
-def comment_mark_no_answer(*, actor: AbstractBaseUser, comment_id: int, reason: str) -> CommentNoAnswer:
-    """A reviewer marks a comment as needing no separate answer, with the reason; it then counts as accounted for."""
+def comments_mark_no_answer(*, actor: AbstractBaseUser, consultation_id: int, comment_ids: Sequence[int], reason: str) -> int:
+    """A reviewer marks comments as needing no separate answer, with one reason; they then count as accounted
+    for. All of them or, if one cannot be (another consultation's, hidden), none. Marking again replaces the reason."""
     reason = reason.strip()
     if not reason or len(reason) > NO_ANSWER_REASON_MAX_LENGTH:
         message = _("Say why this comment needs no separate answer (at most %(max)d characters).") % {"max": NO_ANSWER_REASON_MAX_LENGTH}
         raise ApplicationError(message, fields={"reason": [message]})
-    comment = Comment.objects.select_related("consultation").filter(pk=comment_id).first()
+    consultation = _consultation_for(actor, consultation_id)
+    comments = _comments_of(consultation, comment_ids)
+    with transaction.atomic():
+        for comment in comments:
+            CommentNoAnswer.objects.update_or_create(comment=comment, defaults={"reason": reason, "marked_by": actor})
+    return len(comments)
+
+
+def comment_mark_no_answer(*, actor: AbstractBaseUser, comment_id: int, reason: str) -> CommentNoAnswer:
+    """One comment needs no separate answer (comments_mark_no_answer for one)."""
+    comment = Comment.objects.filter(pk=comment_id).only("consultation_id").first()
     if comment is None:
         raise NotFound(_("There is no comment %(id)s.") % {"id": comment_id})
-    _check_commission(actor, comment.consultation)
-    with transaction.atomic():
-        mark, _created = CommentNoAnswer.objects.update_or_create(comment=comment, defaults={"reason": reason, "marked_by": actor})
-    return mark
+    comments_mark_no_answer(actor=actor, consultation_id=comment.consultation_id, comment_ids=[comment_id], reason=reason)
+    return CommentNoAnswer.objects.get(comment_id=comment_id)
 
 
 # --- checks ------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -153,10 +152,7 @@ def _triage_action(user, consultation: Consultation, action: str, data: dict) ->
     if action == "add":
         concern = services.concern_comments_add(actor=user, concern_id=data["concern"], comment_ids=ids)
         return _("%(count)d comment(s) added to “%(title)s”.") % {"title": concern.title, "count": len(ids)}
-    # Many comments, one reason: all are marked or, if one cannot be, none is.
-    with transaction.atomic():
-        for comment_id in ids:
-            services.comment_mark_no_answer(actor=user, comment_id=comment_id, reason=data["reason"])
+    services.comments_mark_no_answer(actor=user, consultation_id=consultation.pk, comment_ids=ids, reason=data["reason"])
     return _("%(count)d comment(s) marked as needing no separate answer.") % {"count": len(ids)}
 
 
