@@ -215,3 +215,37 @@ def wait_for(condition, seconds=15) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+VACUUM_EVERY = 100  # tests
+_tests_run = 0
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item):
+    """Every VACUUM_EVERY tests, VACUUM ANALYZE the test database.
+
+    Each test rolls back what it wrote (a demo import: hundreds of provisions), and a PostgreSQL with
+    autovacuum off (as on these machines) keeps every dead row: late in a run, one insert of provision
+    texts took a second. Best effort: any failure here is ignored, and it never waits more than a minute.
+    """
+    yield
+    global _tests_run
+    _tests_run += 1
+    if _tests_run % VACUUM_EVERY:
+        return
+    try:
+        import psycopg
+        from django.conf import settings as django_settings
+
+        database = django_settings.DATABASES["default"]
+        if "postgresql" not in database["ENGINE"] or not str(database["NAME"]).startswith("test_"):
+            return
+        with psycopg.connect(
+            dbname=database["NAME"], user=database.get("USER") or None, password=database.get("PASSWORD") or None,
+            host=database.get("HOST") or None, port=database.get("PORT") or None, autocommit=True, connect_timeout=5,
+            options="-c statement_timeout=60000 -c lock_timeout=5000",
+        ) as connection:
+            connection.execute("VACUUM ANALYZE")
+    except Exception:  # an optimisation only: the suite runs the same without it
+        pass
