@@ -1,7 +1,7 @@
 from django.urls import path
 
 from comments import views
-from comments.concerns import views as concern_views
+from comments.concerns.views import decisions, record, triage
 
 urlpatterns = [
     # Before provision-detail, whose <path:> would otherwise swallow ".../comment/".
@@ -28,9 +28,9 @@ urlpatterns += [
 
 # Concerns: the public record of what was heard and what changed, and the commission's triage.
 urlpatterns += [
-    path("c/<slug:slug>/heard/", concern_views.concerns_public_view, name="concerns-public"),
-    path("c/<slug:slug>/concerns/<int:concern_id>/", concern_views.concern_detail_view, name="concern-detail"),
-    path("c/<slug:slug>/concerns/<int:concern_id>/decide/", concern_views.concern_decide_view, name="concern-decide"),
-    path("c/<slug:slug>/concerns/<int:concern_id>/transition/", concern_views.concern_transition_view, name="concern-transition"),
-    path("c/<slug:slug>/triage/", concern_views.concern_triage_view, name="concern-triage"),
+    path("c/<slug:slug>/heard/", record.concerns_public_view, name="concerns-public"),
+    path("c/<slug:slug>/concerns/<int:concern_id>/", decisions.concern_detail_view, name="concern-detail"),
+    path("c/<slug:slug>/concerns/<int:concern_id>/decide/", decisions.concern_decide_view, name="concern-decide"),
+    path("c/<slug:slug>/concerns/<int:concern_id>/transition/", decisions.concern_transition_view, name="concern-transition"),
+    path("c/<slug:slug>/triage/", triage.concern_triage_view, name="concern-triage"),
 ]

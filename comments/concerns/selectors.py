@@ -85,7 +85,7 @@ def concern_get(*, concern_id: int) -> Concern:
     return concern
 
 
-# --- the pages' reads: the public record and the triage page (comments/concerns/views.py) ----------
+# --- the pages' reads: the public record and the triage page (comments/concerns/views/) ----------
 
 # The order of the public record: decisions first, from accepted to out of scope, then what is still open.
 PUBLIC_ORDER = ["accepted", "partially_accepted", "rejected", "out_of_scope", "under_review", "open", "withdrawn"]
