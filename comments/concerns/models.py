@@ -41,10 +41,19 @@ class Concern(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Set by concern_merge on each concern merged into another (which is then withdrawn); its index is built
+    # concurrently by its migration (0012_concern_merged_into), hence db_index=False here.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged", db_index=False,
+        help_text=_("The concern this one was merged into, with its comments."),
+    )
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["consultation", "status"], name="concern_consultation_status")]
+        indexes = [
+            models.Index(fields=["consultation", "status"], name="concern_consultation_status"),
+            models.Index(fields=["merged_into"], name="concern_merged_into", condition=models.Q(merged_into__isnull=False)),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status__in=["accepted", "partially_accepted", "rejected", "out_of_scope"]) | ~models.Q(rationale=""),
