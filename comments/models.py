@@ -243,6 +243,10 @@ class OutboxEmail(models.Model):
     )
     last_error = models.TextField(blank=True)
     failed_at = models.DateTimeField(null=True, blank=True, help_text=_("Given up after the last allowed attempt."))
+    key = models.CharField(
+        max_length=200, null=True, blank=True,
+        help_text=_('What the e-mail announces, to whom (e.g. "version:12:user:7"): written once, however often its cause is processed.'),
+    )
 
     class Meta:
         ordering = ["id"]
@@ -252,6 +256,9 @@ class OutboxEmail(models.Model):
                 condition=models.Q(sent_at__isnull=True, failed_at__isnull=True),
             ),
         ]
+        # A notice written twice (a task run twice, a job taken over) is one row: inserts skip a taken key.
+        # Receipt e-mails have no key (NULLs never collide). Added without a long lock by migration 0013.
+        constraints = [models.UniqueConstraint(fields=["key"], name="outbox_unique_key")]
 
     def __str__(self) -> str:
         return f"E-mail {self.pk} to {self.to}"
@@ -271,3 +278,4 @@ from comments.concerns.models import (  # noqa: E402,F401  the concerns' models 
     NormReference,
 )
 from comments.campaigns.models import Campaign, CommentFingerprint  # noqa: E402,F401  as the concerns' models
+from comments.notifications.models import VersionNotices  # noqa: E402,F401  as the concerns' models

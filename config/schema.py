@@ -53,3 +53,25 @@ class AddCheckWithoutLocking(migrations.AddConstraint):
         table = schema_editor.quote_name(model._meta.db_table)
         schema_editor.execute(f"ALTER TABLE {table} ADD {self.constraint.constraint_sql(model, schema_editor)} NOT VALID")
         schema_editor.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {schema_editor.quote_name(self.constraint.name)}")
+
+
+class AddUniqueWithoutLocking(migrations.AddConstraint):
+    """A UNIQUE constraint on plain columns whose index is built CONCURRENTLY, then attached (a brief lock).
+
+    On PostgreSQL: CREATE UNIQUE INDEX CONCURRENTLY, then ALTER TABLE … ADD CONSTRAINT … UNIQUE USING INDEX.
+    A conditional or expression constraint cannot be attached this way and is refused.
+    """
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if schema_editor.connection.vendor != "postgresql":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        if not self.allow_migrate_model(schema_editor.connection.alias, model):
+            return
+        constraint = self.constraint
+        if constraint.condition is not None or constraint.expressions or not constraint.fields:
+            raise ValueError(f"{constraint.name}: only a unique constraint on plain columns can be added without locking")
+        table, name = schema_editor.quote_name(model._meta.db_table), schema_editor.quote_name(constraint.name)
+        columns = ", ".join(schema_editor.quote_name(model._meta.get_field(field).column) for field in constraint.fields)
+        schema_editor.execute(f"CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} ({columns})")
+        schema_editor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE USING INDEX {name}")
