@@ -2,6 +2,7 @@ from django.urls import path
 
 from comments import views
 from comments.concerns.views import decisions, record, triage
+from comments.outcomes.views import my_comments_view
 
 urlpatterns = [
     # Before provision-detail, whose <path:> would otherwise swallow ".../comment/".
@@ -34,3 +35,6 @@ urlpatterns += [
     path("c/<slug:slug>/concerns/<int:concern_id>/transition/", decisions.concern_transition_view, name="concern-transition"),
     path("c/<slug:slug>/triage/", triage.concern_triage_view, name="concern-triage"),
 ]
+
+# The signed-in participant's own comments and what became of them.
+urlpatterns += [path("me/comments/", my_comments_view, name="my-comments")]

@@ -87,6 +87,7 @@ def provision_detail_view(request, slug, document_slug, number, provision_path, 
             "acts_for_commission": consult_selectors.can_act_for_commission(user=request.user, consultation=consultation),
             "open_phase": consult_selectors.phase_open_for_version(version=version),
             "carried": selectors.comments_carried_forward(provision=node.provision),
+            "is_followed": consult_selectors.provision_is_followed(user=request.user, provision=node.provision),
         },
         status=status,
     )

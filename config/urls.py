@@ -7,7 +7,8 @@ from rest_framework.routers import DefaultRouter
 from comments.apis import CommentViewSet, ModerationQueueViewSet, ReceiptViewSet, comments_export_csv, comments_export_jsonl
 from comments.campaigns.apis import CampaignViewSet
 from comments.concerns.apis import ConcernViewSet, comparative_table_export, summary_table_export
-from consult.apis import ConsultationViewSet
+from comments.outcomes.apis import MyCommentViewSet
+from consult.apis import ConsultationViewSet, FollowViewSet, ProvisionFollowView
 from drafts.apis import DocumentViewSet, ProvisionViewSet, VersionViewSet
 
 router = DefaultRouter()
@@ -20,6 +21,8 @@ router.register("receipts", ReceiptViewSet, basename="receipt")
 router.register("moderation", ModerationQueueViewSet, basename="moderation")
 router.register("concerns", ConcernViewSet, basename="concern")
 router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("follows", FollowViewSet, basename="follow")
+router.register("me/comments", MyCommentViewSet, basename="my-comment")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -32,6 +35,7 @@ urlpatterns = [
         "api/v1/consultations/<slug:slug>/tables/<slug:document_slug>/v<int:old_number>-v<int:new_number>.<str:fmt>",
         comparative_table_export, name="table-comparative",
     ),
+    path("api/v1/provisions/<int:provision_id>/follow/", ProvisionFollowView.as_view(), name="provision-follow-api"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from drafts.languages import text_language_is_known
-from drafts.models import Document, DraftVersion
+from drafts.models import Document, DraftVersion, Lineage
 
 
 class Consultation(models.Model):
@@ -223,3 +223,22 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+class ProvisionFollow(models.Model):
+    """A user follows a provision through its versions (its lineage): each new draft of its document is
+    announced to them by e-mail, saying what became of it (comments.notifications)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provision_follows")
+    lineage = models.ForeignKey(Lineage, on_delete=models.CASCADE, related_name="follows")
+    language = models.CharField(
+        max_length=8, blank=True, help_text=_("The interface language the user followed in: the notices' language.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "lineage"], name="provisionfollow_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.lineage}"

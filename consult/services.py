@@ -1,14 +1,19 @@
-"""Writes of the consult app: consultations, the documents they cover, phases, commission membership."""
+"""Writes of the consult app: consultations, the documents they cover, phases, commission membership, following."""
 from __future__ import annotations
 
 import datetime
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from consult.models import CommissionMembership, Consultation, ConsultationDocument, Participant, Phase
-from drafts.models import Document, DraftVersion
+from config.errors import NotFound, PermissionDenied
+from consult.models import CommissionMembership, Consultation, ConsultationDocument, Participant, Phase, ProvisionFollow
+from drafts.models import Document, DraftVersion, Provision
+from drafts.selectors import PUBLIC_STATUSES
 
 
 def consultation_create(
@@ -85,3 +90,40 @@ def participant_save(
     participant.full_clean()
     participant.save()
     return participant
+
+
+# --- following provisions ------------------------------------------------------------------------
+
+
+def provision_follow(*, user: AbstractBaseUser | AnonymousUser, provision_id: int) -> ProvisionFollow:
+    """The user follows a published provision through its versions (its lineage). Following it again
+    changes nothing. Notices go to a verified address, so one is required; they are written in the
+    interface language the user follows in.
+    """
+    provision = _provision_followable(user, provision_id)
+    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+        raise PermissionDenied(
+            _("Confirm your e-mail address to follow provisions: the notices of new drafts are sent to it."),
+            code="email_unverified",
+        )
+    # The unique constraint settles two follows racing (get_or_create reads the winner's row).
+    follow, _created = ProvisionFollow.objects.get_or_create(
+        user=user, lineage_id=provision.lineage_id, defaults={"language": (get_language() or "")[:8]}
+    )
+    return follow
+
+
+def provision_unfollow(*, user: AbstractBaseUser | AnonymousUser, provision_id: int) -> bool:
+    """The user stops following the provision (in all its versions); False when they did not follow it."""
+    provision = _provision_followable(user, provision_id)
+    deleted, _rows = ProvisionFollow.objects.filter(user=user, lineage_id=provision.lineage_id).delete()
+    return bool(deleted)
+
+
+def _provision_followable(user: AbstractBaseUser | AnonymousUser, provision_id: int) -> Provision:
+    if not user.is_authenticated:
+        raise PermissionDenied(_("Sign in to follow provisions."), code="not_authenticated")
+    provision = Provision.objects.filter(pk=provision_id, version__status__in=PUBLIC_STATUSES).only("id", "lineage_id").first()
+    if provision is None:
+        raise NotFound(_("There is no published provision %(id)s.") % {"id": provision_id}, code="provision_not_found")
+    return provision

@@ -16,4 +16,5 @@ urlpatterns = [
         name="comparison-request",
     ),
     path("account/profile/", views.participant_profile_view, name="participant-profile"),
+    path("provisions/<int:provision_id>/follow/", views.provision_follow_view, name="provision-follow"),
 ]

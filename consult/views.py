@@ -7,10 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.errors import NotFound, PermissionDenied
+from config.errors import ApplicationError, NotFound, PermissionDenied
 from consult import selectors, services
 from consult.forms import ParticipantProfileForm
 from consult.models import Consultation
@@ -61,7 +62,34 @@ def participant_profile_view(request):
                 "organisation_name": participant.organisation_name,
             }
         form = ParticipantProfileForm(initial=initial)
-    return render(request, "consult/profile.html", {"form": form})
+    return render(
+        request, "consult/profile.html", {"form": form, "follows": selectors.provision_follows_of_user(user=request.user)},
+    )
+
+
+@require_POST
+def provision_follow_view(request, provision_id):
+    """The follow / stop following button of a provision (action=follow|unfollow); back to the page it was pressed on."""
+    following = request.POST.get("action") != "unfollow"
+    try:
+        if following:
+            services.provision_follow(user=request.user, provision_id=provision_id)
+        else:
+            services.provision_unfollow(user=request.user, provision_id=provision_id)
+    except ApplicationError as error:
+        if error.status == 404:
+            raise
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("You follow this provision: each new draft will be announced to you by e-mail, with what became of it.")
+            if following else _("You no longer follow this provision."),
+        )
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts=None) and next_url.startswith("/"):  # this site's paths only
+        return redirect(next_url)
+    return redirect("participant-profile")
 
 
 def comparison_view(request, slug, document_slug, old_number, new_number):

@@ -343,3 +343,79 @@ def comparison_by_section(*, alignment) -> list[SectionChanges]:
         if section is not None:
             section.counts[change.kind] = section.counts.get(change.kind, 0) + 1
     return [s for s in tops.values() if s.total]
+
+
+# --- what became of a provision in later versions (by its lineage) --------------------------------
+
+
+@dataclass(frozen=True)
+class LineageFate:
+    """What one alignment did to the provision of its old version that carries `lineage_id`.
+
+    `kind` is the ProvisionChange's kind (unchanged, modified, renumbered, moved, split, merged, removed);
+    `new` the provisions of the new version that the change leads to, in reading order (none when removed).
+    """
+
+    lineage_id: int
+    alignment: Alignment
+    change_id: int
+    kind: str
+    old: Provision
+    new: tuple[Provision, ...]
+
+    @property
+    def changed(self) -> bool:
+        return self.kind != ProvisionChange.Kind.UNCHANGED
+
+    @property
+    def continued_by(self) -> Provision | None:
+        """The provision of the new version that is this one (same lineage), else the first it went into."""
+        same = [provision for provision in self.new if provision.lineage_id == self.lineage_id]
+        return (same or list(self.new) or [None])[0]
+
+
+def alignments_of_publication(*, document_ids: Iterable[int]) -> dict[int, Alignment]:
+    """For each public version of these documents, the alignment its publication followed (with the nearest
+    older version, done), by the new version's id; with both versions and the document. One query."""
+    alignments = (
+        Alignment.objects.filter(
+            new_version__document_id__in=list(document_ids), status=Alignment.Status.DONE,
+            new_version__status__in=PUBLIC_STATUSES, old_version__status__in=PUBLIC_STATUSES,
+        )
+        .select_related("old_version", "new_version__document")
+        .order_by("new_version_id", "-old_version__number")
+    )
+    steps: dict[int, Alignment] = {}
+    for alignment in alignments:
+        steps.setdefault(alignment.new_version_id, alignment)
+    return steps
+
+
+def lineage_fates(*, alignments: Iterable[Alignment], lineage_ids: Iterable[int]) -> dict[tuple[int, int], LineageFate]:
+    """What each alignment did to the provisions of these lineages, by (alignment id, lineage id): a lineage
+    absent from an alignment's old version (added later, or gone before) has no entry. Two queries however many."""
+    alignments = {alignment.pk: alignment for alignment in alignments}
+    lineage_ids = list(set(lineage_ids))
+    if not alignments or not lineage_ids:
+        return {}
+    old_links = list(
+        ProvisionChange.old_provisions.through.objects.filter(
+            provisionchange__alignment_id__in=list(alignments), provision__lineage_id__in=lineage_ids
+        ).select_related("provision", "provisionchange")
+    )
+    new_links = (
+        ProvisionChange.new_provisions.through.objects.filter(provisionchange_id__in={link.provisionchange_id for link in old_links})
+        .select_related("provision")
+        .order_by("provision__order")
+    )
+    news: dict[int, list[Provision]] = {}
+    for link in new_links:
+        news.setdefault(link.provisionchange_id, []).append(link.provision)
+    fates = {}
+    for link in old_links:
+        change = link.provisionchange
+        fates[(change.alignment_id, link.provision.lineage_id)] = LineageFate(
+            lineage_id=link.provision.lineage_id, alignment=alignments[change.alignment_id], change_id=change.pk,
+            kind=change.kind, old=link.provision, new=tuple(news.get(change.pk, ())),
+        )
+    return fates
