@@ -25,3 +25,11 @@ def outbox_sweep() -> int:
 def campaigns_sweep() -> int:
     """Fingerprint new comments and find their campaigns (comments.campaigns.services)."""
     return campaigns.campaigns_sweep()
+
+
+@shared_task(acks_late=True)
+def version_notices_send(job_id: int) -> int | None:
+    """Tell followers and commenters of a new version (comments.notifications.services.version_notices_run):
+    safe under acks_late and redelivery, as the job is claimed first and every e-mail is keyed."""
+    job = notifications.version_notices_run(job_id=job_id)
+    return job.emails if job else None

@@ -40,6 +40,7 @@ from drafts.models import (
 )
 from drafts.parser import DraftParseError, parse_upload
 from drafts.selectors import PUBLIC_STATUSES, draft_version_previous
+from drafts.signals import version_published
 
 logger = logging.getLogger(__name__)
 SUPPORTED_LANGUAGES = {code for code, _label in LANGUAGE_CHOICES}
@@ -227,6 +228,8 @@ def draft_version_publish(*, version: DraftVersion, by: AbstractBaseUser | None)
     is refused (code "newer_version_published"), since a superseded version can never come back.
     The baseline (0) is never superseded. The comparisons with the earlier public versions that do
     not exist yet are requested (queued after commit), so that every pair a reader can pick is there.
+    The apps above drafts learn of the publication through drafts.signals.version_published, sent in
+    this transaction with the alignment the lineages were inherited from.
     Takes the document lock first, then the version lock, so that two admins publishing
     two versions of one document at once are serialised.
     """
@@ -253,7 +256,7 @@ def draft_version_publish(*, version: DraftVersion, by: AbstractBaseUser | None)
         if not version.provisions.exists():
             raise InvalidState(_("%(version)s has no provisions to publish.") % {"version": version.label}, code="empty_version")
         _version_rehash(version)
-        _lineages_inherit(version)
+        alignment = _lineages_inherit(version)
         if version.number > 0:
             DraftVersion.objects.filter(
                 document_id=version.document_id, status=DraftVersion.Status.PUBLISHED, number__gt=0, number__lt=version.number
@@ -263,6 +266,7 @@ def draft_version_publish(*, version: DraftVersion, by: AbstractBaseUser | None)
         version.published_by = by
         version.full_clean()
         version.save(update_fields=["status", "published_at", "published_by", "content_hash"])
+        version_published.send(sender=DraftVersion, version=version, alignment=alignment)
         earlier = DraftVersion.objects.filter(
             document_id=version.document_id, number__lt=version.number, status__in=PUBLIC_STATUSES
         ).exclude(alignments_from__new_version=version)
@@ -400,16 +404,17 @@ def _changes_write(alignment: Alignment, matches) -> None:
     )
 
 
-def _lineages_inherit(version: DraftVersion) -> None:
+def _lineages_inherit(version: DraftVersion) -> Alignment | None:
     """Before publication: each provision of `version` takes the lineage of the provision it continues.
 
     unchanged, modified, renumbered, moved: the one old provision's lineage; split: the first part
     continues it (the others start their own); merged: the first old provision's lineage continues.
     Added provisions keep the lineage they were imported with. The caller holds the version lock.
+    Returns the alignment followed (done), or None for a first version.
     """
     alignment = Alignment.objects.filter(new_version=version).order_by("-old_version__number").first()
     if alignment is None:
-        return
+        return None
     alignment = _alignment_done_for_publication(alignment)
     old_lineage = dict(alignment.old_version.provisions.values_list("id", "lineage_id"))
     inherit: dict[int, int] = {}
@@ -422,6 +427,7 @@ def _lineages_inherit(version: DraftVersion) -> None:
     updates = [(provision_id, lineage_id) for provision_id, lineage_id in inherit.items() if imported.get(provision_id) != lineage_id]
     _provisions_column_set("lineage_id", updates)
     Lineage.objects.filter(pk__in=[imported[pid] for pid, _l in updates], provisions__isnull=True).delete()
+    return alignment
 
 
 def _alignment_done_for_publication(alignment: Alignment) -> Alignment:

@@ -177,12 +177,13 @@ def concern_decide(
             consultation_id=concern.consultation_id, consultation_slug=concern.consultation.slug, kind=Receipt.Kind.DECISION,
             content_hash=receipts.content_hash(payload), payload_format=receipts.DECISION_PAYLOAD_FORMAT, decision_id=event.pk,
         )
-        outbox_emails_add(emails=_decision_notices(concern, receipt_number=receipt.number))
+        outbox_emails_add(emails=_decision_notices(concern, receipt_number=receipt.number, event_id=event.pk))
     return concern
 
 
-def _decision_notices(concern: Concern, *, receipt_number: str) -> list[tuple[str, str, str]]:
-    """One e-mail to each author of a comment behind the concern (their verified address), in their comment's language."""
+def _decision_notices(concern: Concern, *, receipt_number: str, event_id: int) -> list[tuple[str, str, str, str]]:
+    """One e-mail to each author of a comment behind the concern (their verified address), in their comment's language,
+    keyed by the decision and the author (written once per decision and person)."""
     authors = {}
     for author_id, language in concern.comments.filter(is_official=False).order_by("id").values_list("author_id", "language"):
         authors[author_id] = language  # their latest comment's language
@@ -200,7 +201,7 @@ def _decision_notices(concern: Concern, *, receipt_number: str) -> list[tuple[st
                 "Your comment is part of the concern “%(title)s”.\n\nDecision: %(status)s\n\n%(rationale)s\n\n"
                 "This decision is recorded in the public receipt chain as %(number)s: /receipts/%(number)s/"
             ) % {"title": concern.title, "status": concern.get_status_display(), "rationale": concern.rationale, "number": receipt_number}
-        emails.append((addresses[author_id], subject[:300], body))
+        emails.append((addresses[author_id], subject[:300], body, f"decision:{event_id}:user:{author_id}"))
     return emails
 
 

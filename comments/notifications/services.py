@@ -1,4 +1,4 @@
-"""Sending the outbox: receipt e-mails (and later, any e-mail about comments), bounded and visible when they fail.
+"""Sending the outbox (receipt e-mails, decision notices, notices of new versions), bounded and visible when they fail.
 
 Each attempt is counted in its own transaction before anything is sent, and the e-mail is sent
 outside any transaction: a crash or an SMTP error can never roll the count back, so an e-mail is
@@ -8,19 +8,24 @@ marked failed with its last error (shown in the admin, where it can be tried aga
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from comments.models import Comment, OutboxEmail
+from comments.models import Comment, OutboxEmail, VersionNotices
 from comments.notifications import selectors
+from config import jobs
 from config.tasks import enqueue_now, enqueue_on_commit
+from drafts.models import Alignment, DraftVersion
 
 logger = logging.getLogger(__name__)
 
@@ -49,15 +54,29 @@ def outbox_send_soon() -> None:
     transaction.on_commit(request_sweep)
 
 
-def outbox_emails_add(*, emails: list[tuple[str, str, str]]) -> int:
-    """Write e-mails (to, subject, body) to the outbox in the caller's transaction; a worker sends them after commit.
+def outbox_emails_add(*, emails: Sequence[tuple[str, str, str] | tuple[str, str, str, str]]) -> int:
+    """Write e-mails (to, subject, body[, key]) to the outbox in the caller's transaction; a worker sends them
+    after commit. The number of e-mails written.
 
     Each row is sent at most once (outbox_email_deliver), so a task delivered twice sends nothing twice.
+    An e-mail with a key (what it announces to whom, e.g. "decision:41:user:7") is written once ever:
+    one whose key the outbox already holds is skipped, and the unique constraint on the key settles two
+    writers racing (ON CONFLICT DO NOTHING). So a cause processed twice announces itself once.
     """
-    OutboxEmail.objects.bulk_create([OutboxEmail(to=to, subject=subject, body=body) for to, subject, body in emails])
-    if emails:
+    rows = [OutboxEmail(to=email[0], subject=email[1], body=email[2], key=email[3] if len(email) > 3 else None) for email in emails]
+    keys = [row.key for row in rows if row.key]
+    if keys:
+        taken = set(OutboxEmail.objects.filter(key__in=keys).values_list("key", flat=True))
+        rows = [row for row in rows if row.key not in taken]
+    OutboxEmail.objects.bulk_create(rows, ignore_conflicts=bool(keys))
+    if rows:
         outbox_send_soon()
-    return len(emails)
+    return len(rows)
+
+
+def site_url(path: str) -> str:
+    """An absolute address on the site (settings.SITE_URL) for a path, for links in e-mails."""
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def outbox_sweep() -> int:
@@ -164,3 +183,90 @@ def _receipt_message(comment: Comment) -> tuple[str, str]:
         "version": comment.version.label, "number": receipt.number, "hash": receipt.chain_hash,
     }
     return subject, body
+
+
+# --- notices of a new version ------------------------------------------------------------------------
+
+
+def version_notices_request(*, version: DraftVersion, alignment: Alignment | None) -> VersionNotices | None:
+    """In the transaction that publishes `version` (drafts.signals.version_published): if anyone may be told
+    of it, record the job of telling them and queue it after commit. Nothing for a first version.
+
+    The row commits with the publication, so a broker that is down delays the notices (config.jobs sweeps
+    pending jobs) and never loses them; a publication that rolls back tells no one.
+    """
+    if alignment is None or not selectors.version_has_audience(version=version):
+        return None
+    job, created = VersionNotices.objects.get_or_create(version=version, defaults={"alignment": alignment})
+    if created:
+        jobs.job_enqueue(job)
+    return job
+
+
+def version_notices_run(*, job_id: int) -> VersionNotices | None:
+    """Write the notices of a new version to the outbox, if config.jobs lets this caller claim the job.
+
+    The e-mails are written in the transaction that finishes the job, each under its key
+    ("version:<id>:user:<id>"): a job run again (taken over after its worker died, or a message
+    delivered twice) writes nothing twice. The outbox sends them after commit.
+    """
+    job = jobs.job_claim(VersionNotices, job_id=job_id)
+    if job is None:
+        return VersionNotices.objects.filter(pk=job_id).first()
+    try:
+        emails = version_notice_emails(version_id=job.version_id, alignment_id=job.alignment_id)
+        with transaction.atomic():
+            jobs.job_finish(job)
+            written = outbox_emails_add(emails=emails)
+            VersionNotices.objects.filter(pk=job.pk).update(emails=written)
+    except jobs.JobLost:
+        logger.warning("Notices of version %s were taken over by another worker; this attempt's e-mails are dropped", job.version_id)
+    except Exception as error:
+        jobs.job_fail(job, error=error, transient=isinstance(error, (OperationalError, InterfaceError)))
+        raise
+    return VersionNotices.objects.filter(pk=job_id).first()
+
+
+def version_notice_emails(*, version_id: int, alignment_id: int) -> list[tuple[str, str, str, str]]:
+    """The notices of a new version as keyed e-mails (to, subject, body, key): one per person, in their language.
+    Writes nothing."""
+    audience = selectors.version_notices_for(version_id=version_id, alignment_id=alignment_id)
+    return [
+        (notice.email, *_version_notice_message(audience, notice), f"version:{version_id}:user:{notice.user_id}")
+        for notice in audience.notices
+    ]
+
+
+def _version_notice_message(audience: selectors.NewVersionNotices, notice: selectors.VersionNotice) -> tuple[str, str]:
+    version, alignment, slug = audience.version, audience.alignment, audience.consultation_slug
+    document = version.document
+
+    def provision_url(provision, consultation_slug=slug) -> str:
+        if provision is None or consultation_slug is None:
+            return ""
+        return site_url(reverse("provision-detail", args=[consultation_slug, document.slug, version.number, provision.path]))
+
+    followed = [{"fate": fate, "url": provision_url(fate.continued_by)} for fate in notice.followed]
+    comments = [
+        {
+            "item": item,
+            "url": provision_url(item.fate.continued_by, item.comment.consultation.slug),
+            "receipt_url": site_url(reverse("receipt-detail", args=[item.comment.receipt.number])) if hasattr(item.comment, "receipt") else "",
+            "concerns": [
+                {"concern": concern, "url": site_url(reverse("concern-detail", args=[item.comment.consultation.slug, concern.pk]))}
+                for concern in item.concerns
+            ],
+        }
+        for item in notice.comments
+    ]
+    context = {
+        "version": version, "document": document, "old_version": alignment.old_version, "followed": followed, "comments": comments,
+        "version_url": site_url(reverse("version-reader", args=[slug, document.slug, version.number])) if slug else "",
+        "comparison_url": site_url(reverse("comparison", args=[slug, document.slug, alignment.old_version.number, version.number])) if slug else "",
+        "profile_url": site_url(reverse("participant-profile")),
+        "my_comments_url": site_url(reverse("my-comments")),
+    }
+    with translation.override(notice.language):
+        subject = _("%(document)s: %(version)s is published") % {"document": document.title, "version": version.label}
+        body = render_to_string("comments/emails/version_notice.txt", context)
+    return subject[:300], body

@@ -117,6 +117,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="consultation@localhost")
+# The site's address as readers reach it, for the links in e-mails (sent by workers, outside any request).
+SITE_URL = env("SITE_URL", default="http://localhost:8000")
 
 # Per account and per IP address, counted in the cache (comments.ratelimits).
 COMMENT_RATE_LIMITS = {
