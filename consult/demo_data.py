@@ -12,12 +12,18 @@ from django.utils import timezone
 from consult import services
 from consult.models import CommissionMembership, Consultation, Phase
 from drafts import services as draft_services
-from drafts.models import Document, DraftVersion
+from drafts.models import Alignment, Document, DraftVersion
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 DEMO_SLUG = "tarvania-2026"
 CONSTITUTION_SLUG = "constitution"
 REFERENDUM_LAW_SLUG = "referendum-law"
+DRAFT_2_DESCRIPTION = (
+    "The Constitutional Commission has answered the comments on draft 1 and published draft 2 of the new Constitution: "
+    "see what we heard and what changed, point by point. Everyone is invited to comment on draft 2 and on the draft "
+    "Constitutional Law on the Republic Referendum.\n\n"
+    "This is a demonstration consultation: the Republic of Tarvania and its texts are fictional."
+)
 
 
 def demo_consultation_load(*, admin_password: str | None = None) -> Consultation:
@@ -80,14 +86,14 @@ def _demo_commission(consultation: Consultation, admin) -> None:
     services.commission_member_add(consultation=consultation, user=admin, role=CommissionMembership.Role.CHAIR)
 
 
-def _demo_version(document: Document, number: int, label: str, files: dict[str, str], admin) -> DraftVersion:
+def _demo_version(document: Document, number: int, label: str, files: dict[str, str], admin, publish: bool = True) -> DraftVersion:
     uploads = [
         draft_services.DraftUpload(filename=name, data=(DEMO_DIR / name).read_bytes(), language=language)
         for language, name in files.items()
     ]
     sources = draft_services.draft_sources_parse(uploads=uploads)
     version = draft_services.draft_version_import(document=document, sources=sources, number=number, label=label)
-    return draft_services.draft_version_publish(version=version, by=admin)
+    return draft_services.draft_version_publish(version=version, by=admin) if publish else version
 
 
 def _demo_phases(consultation: Consultation, draft: DraftVersion, law_draft: DraftVersion) -> None:
@@ -109,3 +115,37 @@ def _demo_phases(consultation: Consultation, draft: DraftVersion, law_draft: Dra
         consultation=consultation, kind=Phase.Kind.REFERENDUM, title="Referendum on the new Constitution",
         opens_at=now + 50 * day, closes_at=now + 51 * day,
     )
+
+
+def demo_next_draft_publish(*, consultation: Consultation) -> DraftVersion:
+    """Draft 2 of the demo constitution (consult/demo/CHANGES_v2.md): the comment phase on draft 1 closes now,
+    draft 2 is imported, aligned with draft 1 and published, and a comment phase on it opens for 30 days.
+
+    The commission's decisions that draft 2 carries are comments.demo_data's (consult knows nothing of comments).
+    A second call changes nothing.
+    """
+    constitution = consultation.documents.get(slug=CONSTITUTION_SLUG)
+    existing = constitution.versions.filter(number=2).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        chair = CommissionMembership.objects.filter(consultation=consultation, role=CommissionMembership.Role.CHAIR).first()
+        by = chair.user if chair else None
+        draft_1 = constitution.versions.get(number=1)
+        now = timezone.now()
+        for phase in consultation.phases.open_at(now).filter(kind=Phase.Kind.COMMENT, version=draft_1):
+            services.phase_close(phase=phase, at=now)
+        draft_2 = _demo_version(
+            constitution, 2, "Draft 2", {"en": "constitution_v2.en.md", "ru": "constitution_v2.ru.md"}, by, publish=False
+        )
+        # Aligned here, not by a worker, so that the commission can link its decisions to the changed words at once.
+        draft_services.alignment_run(alignment_id=Alignment.objects.get(old_version=draft_1, new_version=draft_2).pk)
+        draft_2 = draft_services.draft_version_publish(version=draft_2, by=by)
+        services.phase_create(
+            consultation=consultation, title="Public comment on draft 2 of the Constitution",
+            version=draft_2, opens_at=now, closes_at=now + datetime.timedelta(days=30),
+        )
+        consultation.description = DRAFT_2_DESCRIPTION
+        consultation.full_clean()
+        consultation.save(update_fields=["description"])
+    return draft_2

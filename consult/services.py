@@ -7,10 +7,12 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from config.errors import NotFound, PermissionDenied
+from config.errors import InvalidState, NotFound, PermissionDenied
 from consult.models import CommissionMembership, Consultation, ConsultationDocument, Participant, Phase, ProvisionFollow
 from drafts.models import Document, DraftVersion, Provision
 from drafts.selectors import PUBLIC_STATUSES
@@ -63,6 +65,26 @@ def phase_create(
         phase = Phase(consultation=consultation, kind=kind, title=title, version=version, opens_at=opens_at, closes_at=closes_at)
         phase.full_clean()
         phase.save()
+    return phase
+
+
+def phase_close(*, phase: Phase, at: datetime.datetime | None = None) -> Phase:
+    """Close a phase at `at` (default: now), earlier than planned: from that instant it is no longer open.
+
+    Raises ValidationError for what `Phase.clean` refuses (a phase must close after it opens), and
+    InvalidState for a phase already closed by then (its end is history, not moved back or forth).
+    """
+    at = at or timezone.now()
+    with transaction.atomic():
+        phase = Phase.objects.select_for_update().get(pk=phase.pk)
+        if phase.closes_at <= at:
+            closed_on = date_format(timezone.localtime(phase.closes_at), "DATETIME_FORMAT")
+            raise InvalidState(
+                _("“%(phase)s” closed on %(closes_at)s already.") % {"phase": phase.title, "closes_at": closed_on}, code="phase_closed"
+            )
+        phase.closes_at = at
+        phase.full_clean()
+        phase.save(update_fields=["closes_at"])
     return phase
 
 
