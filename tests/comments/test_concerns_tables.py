@@ -6,7 +6,7 @@ import docx
 import pytest
 
 from comments.concerns import services as concerns
-from comments.demo_data import demo_comments_load
+from comments.demo_data import demo_comments_load, demo_next_draft_load
 from comments.models import Concern
 from drafts.models import Alignment, DraftVersion
 
@@ -22,10 +22,10 @@ def record(demo):
 
 def test_the_summary_table_answers_every_comment(client, record):
     rows = client.get(BASE + "summary.json").json()["rows"]
-    assert len(rows) == 4  # the citizens' comments; the official answer is not owed one
+    assert len(rows) == 21 - 8 + 1  # the citizens' comments (the official answer is not owed one), the 8 form letters as one row
     by_body = {row["comment"].split("\n")[0]: row for row in rows}
     grounds = next(row for body, row in by_body.items() if body.startswith("Nobody can say"))
-    assert grounds["decision"].endswith(": Accepted") and "ICCPR" in grounds["reasoning"] and grounds["receipt"].startswith("TARVANIA-2026-")
+    assert grounds["decision"].endswith(": Under review") and grounds["receipt"].startswith("TARVANIA-2026-")
     assert grounds["author"] == "Aigerim S." and grounds["element"] == "Draft 1, II/25/1"
     bar = next(row for row in rows if row["author"] == "Bar Association of Ordabel")
     assert "Proposed wording" in bar["comment"]
@@ -36,10 +36,10 @@ def test_the_summary_table_as_csv_and_docx(client, record):
     answer = client.get(BASE + "summary.csv")
     assert answer["Content-Disposition"] == 'attachment; filename="tarvania-2026-summary.csv"'
     lines = list(csv.reader(io.StringIO(b"".join(answer.streaming_content).decode("utf-8-sig"))))
-    assert lines[0] == ["Structural element", "Author", "Receipt", "Comment", "Decision", "Reasoning"] and len(lines) == 5
+    assert lines[0] == ["Structural element", "Author", "Receipt", "Comment", "Decision", "Reasoning"] and len(lines) == 15
     document = docx.Document(io.BytesIO(client.get(BASE + "summary.docx").content))
     [table] = document.tables
-    assert [cell.text for cell in table.rows[0].cells][:2] == ["Structural element", "Author"] and len(table.rows) == 5
+    assert [cell.text for cell in table.rows[0].cells][:2] == ["Structural element", "Author"] and len(table.rows) == 15
     assert "Summary of comments" in document.paragraphs[0].text
     assert client.get(BASE + "summary.xlsx").status_code == 404
 
@@ -94,6 +94,21 @@ def test_a_campaign_is_one_row_with_its_supporters(client, record, make_particip
                                 stance="oppose", language="en")
     campaigns.campaigns_sweep()
     rows = client.get(BASE + "summary.json").json()["rows"]
-    [campaign] = [row for row in rows if row["author"].startswith("Campaign of")]
-    assert campaign["author"] == "Campaign of 3 comments" and campaign["comment"].startswith("Please replace the grounds")
-    assert len(rows) == 4 + 1
+    [campaign] = [row for row in rows if row["author"].startswith("Campaign of") and row["comment"].startswith("Please replace")]
+    assert campaign["author"] == "Campaign of 3 comments"
+    assert len(rows) == 14 + 1
+
+
+def test_after_draft_2_both_tables_show_the_accepted_concern(client, record):
+    demo_next_draft_load(consultation=record)
+    rows = client.get(BASE + "summary.json").json()["rows"]
+    grounds = next(row for row in rows if row["comment"].startswith("Nobody can say"))
+    assert grounds["decision"].endswith(": Accepted") and "ICCPR art. 18(3)" in grounds["reasoning"]
+    [letters] = [row for row in rows if row["author"] == "Campaign of 8 comments"]
+    assert letters["decision"] == grounds["decision"] and letters["element"] == "Draft 1, II/25/1"
+    comparative = client.get(BASE + "constitution/v1-v2.json").json()["rows"]
+    [article] = [row for row in comparative if row["element"].startswith("II/25 ")]
+    assert article["concerns"] == "Restricting rights on grounds of 'spiritual and moral values' (accepted)"
+    assert article["rationale"].startswith("Accepted.") and "spiritual and moral values" in article["old_wording"]
+    assert "national security" in article["new_wording"] and "spiritual" not in article["new_wording"]
+    assert [row["element"].split(" ")[0] for row in comparative if row["concerns"]] == ["II/25"]

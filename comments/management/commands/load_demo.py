@@ -1,19 +1,28 @@
 from django.core.management.base import BaseCommand
 
-from comments.demo_data import demo_comments_load
+from comments.demo_data import demo_comments_load, demo_next_draft_load
 from consult.demo_data import demo_consultation_load
 
 
 class Command(BaseCommand):
-    help = "Load the demo consultation (fictional Republic of Tarvania) and a few comments, unless already there."
+    help = (
+        "Load the demo consultation (fictional Republic of Tarvania): draft 1 and the comments on it, then draft 2 with the "
+        "commission's decisions, unless already there."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--admin-password", default="admin", help='Password of the demo "admin" account.')
         parser.add_argument("--no-admin", action="store_true", help="Do not create the demo admin account.")
         parser.add_argument("--no-comments", action="store_true", help="Load the drafts only.")
+        parser.add_argument(
+            "--no-next-draft", action="store_true",
+            help="Stop at draft 1, open for comment (without draft 2 and the decisions it carries).",
+        )
 
-    def handle(self, *args, admin_password, no_admin, no_comments, **options):
+    def handle(self, *args, admin_password, no_admin, no_comments, no_next_draft, **options):
         consultation = demo_consultation_load(admin_password=None if no_admin else admin_password)
         if not no_comments:
             demo_comments_load(consultation=consultation)
+        if not no_next_draft:
+            demo_next_draft_load(consultation=consultation)
         self.stdout.write(self.style.SUCCESS(f"Demo consultation ready: /c/{consultation.slug}/"))
