@@ -2,6 +2,7 @@ from django.urls import path
 
 from comments import views
 from comments.concerns.views import decisions, record, triage
+from comments.concerns.views import merge_split
 from comments.outcomes.views import my_comments_view
 
 urlpatterns = [
@@ -34,6 +35,8 @@ urlpatterns += [
     path("c/<slug:slug>/concerns/<int:concern_id>/decide/", decisions.concern_decide_view, name="concern-decide"),
     path("c/<slug:slug>/concerns/<int:concern_id>/transition/", decisions.concern_transition_view, name="concern-transition"),
     path("c/<slug:slug>/triage/", triage.concern_triage_view, name="concern-triage"),
+    path("c/<slug:slug>/concerns/<int:concern_id>/merge/", merge_split.concern_merge_view, name="concern-merge"),
+    path("c/<slug:slug>/concerns/<int:concern_id>/split/", merge_split.concern_split_view, name="concern-split"),
 ]
 
 # The signed-in participant's own comments and what became of them.

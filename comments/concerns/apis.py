@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from comments.concerns import exports, selectors, services, tables
 from comments.models import Concern, ConcernEvent, NormReference
-from config.errors import InvalidState, NotFound
+from config.errors import InvalidState, NotFound, PermissionDenied
 from consult import selectors as consult_selectors
 from consult.selectors import participant_display_name
 from drafts import selectors as draft_selectors
@@ -53,12 +53,15 @@ class ConcernSerializer(serializers.ModelSerializer):
     resolved_in = serializers.IntegerField(source="resolved_in.number", read_only=True, allow_null=True, default=None)
     norms = NormSerializer(many=True, read_only=True)
     comment_count = serializers.IntegerField(read_only=True, default=None)
+    merged_into = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The concern this one was merged into (then it is withdrawn), or null."
+    )
 
     class Meta:
         model = Concern
         fields = [
             "id", "consultation", "document", "title", "summary", "status", "rationale", "raised_in", "resolved_in",
-            "norms", "comment_count", "created_at", "decided_at",
+            "norms", "comment_count", "created_at", "decided_at", "merged_into",
         ]
 
 
@@ -112,6 +115,39 @@ class AccountedForSerializer(serializers.Serializer):
     accounted = serializers.IntegerField()
     total = serializers.IntegerField()
     share = serializers.FloatField()
+
+
+class MergeSerializer(serializers.Serializer):
+    concerns = _ids(help_text="The ids of the concerns merged into this one: they are withdrawn and point to it.")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SplitSerializer(serializers.Serializer):
+    comments = _ids(help_text="The ids of the comments behind this concern that make another point: the new concern's.")
+    title = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class GroupingsQuerySerializer(serializers.Serializer):
+    consultation = serializers.SlugField()
+    document = serializers.SlugField(required=False, allow_blank=True, default="")
+    provision = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=2**63 - 1)
+    threshold = serializers.FloatField(required=False, allow_null=True, default=None, min_value=0.1, max_value=1.0)
+
+
+class TriageGroupSerializer(serializers.Serializer):
+    size = serializers.IntegerField()
+    template = serializers.CharField(help_text="The words the group's comments share.")
+    comments = serializers.ListField(source="comment_ids", child=serializers.IntegerField(), help_text="Comment ids, ascending.")
+
+
+class TriageGroupingsSerializer(serializers.Serializer):
+    threshold = serializers.FloatField(help_text="The least Jaccard similarity of word pairs within a group.")
+    considered = serializers.IntegerField(help_text="How many comments were grouped: the most recent of the queue, at most `cap`.")
+    total = serializers.IntegerField(help_text="How many comments are in the queue (of the document or provision, if given).")
+    cap = serializers.IntegerField()
+    capped = serializers.BooleanField(help_text="Whether only the `cap` most recent comments were grouped.")
+    groups = TriageGroupSerializer(many=True, help_text="Largest first.")
 
 
 CONSULTATION = OpenApiParameter("consultation", str, required=True, description="The consultation's slug.")
@@ -173,6 +209,47 @@ class ConcernViewSet(viewsets.GenericViewSet):
             norms=[services.NormInput(norm["label"], norm.get("url", "")) for norm in data["norms"]],
         )
         return Response(ConcernDetailSerializer(selectors.concern_get(concern_id=int(pk))).data)
+
+    @extend_schema(request=MergeSerializer, responses=ConcernDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        """Commission only: merge the concerns named into this one; their comments move here, they are withdrawn and point here."""
+        data = _valid(MergeSerializer, request)
+        services.concern_merge(actor=request.user, concern_id=int(pk), merged_ids=data["concerns"], reason=data["reason"])
+        return Response(ConcernDetailSerializer(selectors.concern_get(concern_id=int(pk))).data)
+
+    @extend_schema(request=SplitSerializer, responses={201: ConcernDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def split(self, request, pk=None):
+        """Commission only: raise a new concern from some of this one's comments, which leave it. Answers the new concern."""
+        data = _valid(SplitSerializer, request)
+        new = services.concern_split(
+            actor=request.user, concern_id=int(pk), comment_ids=data["comments"], title=data["title"], summary=data["summary"]
+        )
+        return Response(ConcernDetailSerializer(selectors.concern_get(concern_id=new.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[
+            CONSULTATION, OpenApiParameter("document", str, description="A document's slug."),
+            OpenApiParameter("provision", int, description="A provision id: it and those below it."),
+            OpenApiParameter("threshold", float, description="The least similarity within a group, 0.1 to 1 (default 0.5)."),
+        ],
+        responses=TriageGroupingsSerializer,
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def groupings(self, request):
+        """Commission only: suggested groupings of the comments not yet accounted for, by lexical similarity, largest first."""
+        query = GroupingsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        consultation = consult_selectors.consultation_get(slug=data["consultation"])
+        if not consult_selectors.can_act_for_commission(user=request.user, consultation=consultation):
+            raise PermissionDenied(_("Only the commission of this consultation triages its comments."), code="not_commission")
+        scope = selectors.triage_scope(consultation=consultation, document_slug=data["document"], provision_id=data["provision"])
+        groupings = selectors.triage_groupings(
+            consultation=consultation, document=scope.document, provision=scope.provision, threshold=data["threshold"]
+        )
+        return Response(TriageGroupingsSerializer(groupings).data)
 
     @extend_schema(request=NoAnswerSerializer, responses={204: None})
     @action(detail=False, methods=["post"], url_path="no-answer")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from comments.concerns.models import ConcernStatus
@@ -98,3 +99,68 @@ class ConcernDecideForm(forms.Form):
 class ConcernTransitionForm(forms.Form):
     to_status = forms.ChoiceField(choices=[(s.value, s.label) for s in (ConcernStatus.OPEN, ConcernStatus.UNDER_REVIEW, ConcernStatus.WITHDRAWN)])
     reason = forms.CharField(label=_("Why (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# --- triage: the queue's filter, merging and splitting concerns ----------------------------------------
+
+
+class IdChoicesField(forms.MultipleChoiceField):
+    """Checkboxes of database ids (concerns, comments). The choices are what the page offers; any id is
+    passed on, for the service to accept or refuse with its own reason (a decided concern, 409)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value) -> list[int]:
+        try:
+            ids = [int(item) for item in (value or [])]
+        except (TypeError, ValueError) as error:
+            raise ValidationError(_("Choose from the list."), code="invalid") from error
+        if any(not 0 < item < 2**63 for item in ids):  # no database id is out of that range
+            raise ValidationError(_("Choose from the list."), code="invalid")
+        return ids
+
+    def valid_value(self, value) -> bool:
+        return True
+
+
+class TriageFilterForm(forms.Form):
+    """The triage page's query: which view, which part of the queue, how similar a suggested group's comments are."""
+
+    view = forms.ChoiceField(choices=[("queue", _("Queue")), ("groups", _("Suggested groupings"))], required=False)
+    document = forms.SlugField(label=_("Document"), required=False)
+    provision = forms.IntegerField(label=_("Provision"), required=False, min_value=1, max_value=2**63 - 1)
+    threshold = forms.FloatField(label=_("Similarity of at least"), required=False, min_value=0.1, max_value=1.0)
+
+
+class ConcernMergeForm(forms.Form):
+    # Not required here: the service says what is missing, as for every refusal.
+    concerns = IdChoicesField(label=_("Concerns to merge into this one"), required=False)
+    reason = forms.CharField(
+        label=_("Why (optional)"), required=False, max_length=RATIONALE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": RATIONALE_MAX_LENGTH}),
+        help_text=_("Public, in each concern's trail. Their comments move to this concern; they are withdrawn and point here."),
+    )
+
+    def __init__(self, *args, concerns=(), **kwargs):
+        kwargs.setdefault("auto_id", "merge-%s")  # ids unique on the concern's page, beside its other forms
+        super().__init__(*args, **kwargs)
+        self.fields["concerns"].choices = [
+            (concern.pk, _("#%(id)s %(title)s (%(count)s comments)") % {"id": concern.pk, "title": concern.title, "count": concern.comment_count})
+            for concern in concerns
+        ]
+
+
+class ConcernSplitForm(forms.Form):
+    comments = IdChoicesField(label=_("Comments that make another point"), required=False)
+    title = forms.CharField(
+        label=_("Title of the new concern"), required=False, max_length=TITLE_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"maxlength": TITLE_MAX_LENGTH}),
+    )
+    summary = forms.CharField(label=_("Summary (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, comments=(), **kwargs):
+        kwargs.setdefault("auto_id", "split-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["comments"].choices = [
+            (comment.pk, f"{comment.author_name} — {comment.provision}: {Truncator(comment.body).words(12)}") for comment in comments
+        ]

@@ -55,10 +55,7 @@ def concern_create(
     Its lineages are those of its comments' provisions plus `lineage_ids`; the version it was raised
     in is the newest version its comments were made on (or the document's newest public version).
     """
-    title = title.strip()
-    if not title or len(title) > TITLE_MAX_LENGTH:
-        message = _("Give the concern a title of at most %(max)d characters.") % {"max": TITLE_MAX_LENGTH}
-        raise ApplicationError(message, fields={"title": [message]})
+    title = _valid_title(title)
     consultation = _consultation_for(actor, consultation_id)
     comments = _comments_of(consultation, comment_ids)
     if not comments and not lineage_ids:
@@ -102,7 +99,17 @@ def concern_transition(*, actor: AbstractBaseUser, concern_id: int, to_status: s
     """Move a concern that is not decided: open ⇄ under review, withdrawn, reopened. Decisions go through concern_decide."""
     with transaction.atomic():
         concern = _concern_locked(actor, concern_id)
+        if concern.merged_into_id is not None:
+            raise InvalidState(
+                _("This concern is merged into #%(id)s, with its comments; work on that one.") % {"id": concern.merged_into_id},
+                code="concern_merged",
+            )
         if to_status not in TRANSITIONS.get(concern.status, set()):
+            raise InvalidState(
+                _("A concern that is %(from)s cannot become %(to)s this way.")
+                % {"from": concern.get_status_display().lower(), "to": _status_label(to_status)},
+                code="transition_not_allowed",
+            )
             raise InvalidState(
                 _("A concern that is %(from)s cannot become %(to)s this way.")
                 % {"from": concern.get_status_display().lower(), "to": _status_label(to_status)},
@@ -205,6 +212,144 @@ def _decision_notices(concern: Concern, *, receipt_number: str, event_id: int) -
     return emails
 
 
+def concern_merge(*, actor: AbstractBaseUser, concern_id: int, merged_ids: Sequence[int], reason: str = "") -> Concern:
+    """Merge concerns into one, the one kept (`concern_id`): the points were the same.
+
+    The comments behind the merged concerns move behind the kept one (a comment behind two of them
+    moves once, keeping who put it there first and when); their provisions join the kept one's
+    lineages and stay on the merged ones too, so that each still says what it was about. Each merged
+    concern is withdrawn and points to the kept one (`merged_into`), with an audit event on it
+    ("Merged into #N") and one on the kept concern ("Merged from #…"). The kept concern is raised in
+    the newest version any of them was raised in.
+    Refused, with nothing changed: merging into itself or a concern merged already (409), a decided
+    concern on either side, or into a withdrawn one (409: decisions are about the comments they were
+    made on); concerns of another consultation or document (400).
+    Locks: every concern involved, in id order, so that two merges of the same concerns cannot deadlock.
+    """
+    reason = reason.strip()
+    merged_ids = list(dict.fromkeys(merged_ids))
+    if not merged_ids:
+        message = _("Choose at least one concern to merge into this one.")
+        raise ApplicationError(message, fields={"concerns": [message]}, code="merge_nothing")
+    if len(reason) > RATIONALE_MAX_LENGTH:
+        message = _("Say why in at most %(max)d characters.") % {"max": RATIONALE_MAX_LENGTH}
+        raise ApplicationError(message, fields={"reason": [message]})
+    with transaction.atomic():
+        locked = {
+            concern.pk: concern
+            for concern in Concern.objects.select_for_update(of=("self",)).select_related("consultation", "raised_in")
+            .filter(pk__in=[concern_id, *merged_ids]).order_by("id")
+        }
+        kept = locked.get(concern_id)
+        if kept is None:
+            raise NotFound(_("There is no concern %(id)s.") % {"id": concern_id}, code="concern_not_found")
+        _check_commission(actor, kept.consultation)
+        if concern_id in merged_ids:
+            raise InvalidState(_("A concern cannot be merged into itself."), code="merge_into_itself")
+        merged = []
+        for merged_id in merged_ids:
+            other = locked.get(merged_id)
+            if other is None or other.consultation_id != kept.consultation_id:
+                message = _("Concern %(id)s is not a concern of this consultation.") % {"id": merged_id}
+                raise ApplicationError(message, fields={"concerns": [message]}, code="concern_not_in_consultation")
+            if other.document_id != kept.document_id:
+                message = _("Concern %(id)s is about another document; only concerns about one document are merged.") % {"id": merged_id}
+                raise ApplicationError(message, fields={"concerns": [message]}, code="concern_other_document")
+            merged.append(other)
+        for concern in [kept, *merged]:
+            if concern.is_decided:
+                raise InvalidState(
+                    _("Concern %(id)s is decided: its decision is about its own comments. Merge only concerns not decided yet.")
+                    % {"id": concern.pk}, code="concern_decided",
+                )
+        if kept.status == S.WITHDRAWN:
+            raise InvalidState(_("This concern is withdrawn: reopen it before merging others into it."), code="concern_withdrawn")
+        for other in merged:
+            if other.merged_into_id is not None:
+                raise InvalidState(
+                    _("Concern %(id)s is merged into #%(into)s already.") % {"id": other.pk, "into": other.merged_into_id},
+                    code="concern_merged",
+                )
+        present = set(kept.links.values_list("comment_id", flat=True))
+        moving, duplicates = [], []
+        for link_id, comment_id in ConcernComment.objects.filter(concern__in=merged).order_by("id").values_list("id", "comment_id"):
+            (duplicates if comment_id in present else moving).append(link_id)
+            present.add(comment_id)
+        ConcernComment.objects.filter(pk__in=duplicates).delete()
+        ConcernComment.objects.filter(pk__in=moving).update(concern=kept)
+        kept.lineages.add(*set(Concern.lineages.through.objects.filter(concern__in=merged).values_list("lineage_id", flat=True)))
+        for other in merged:
+            ConcernEvent.objects.create(
+                concern=other, actor=actor, from_status=other.status, to_status=S.WITHDRAWN,
+                reason=_with_reason(_("Merged into #%(id)s.") % {"id": kept.pk}, reason),
+            )
+            other.status, other.merged_into = S.WITHDRAWN, kept
+            other.full_clean()
+            other.save(update_fields=["status", "merged_into"])
+        ConcernEvent.objects.create(
+            concern=kept, actor=actor, from_status=kept.status, to_status=kept.status,
+            reason=_with_reason(_("Merged from %(numbers)s.") % {"numbers": ", ".join(f"#{other.pk}" for other in merged)}, reason),
+        )
+        kept.raised_in = max([kept.raised_in, *(other.raised_in for other in merged)], key=lambda version: version.number)
+        kept.full_clean()
+        kept.save(update_fields=["raised_in"])
+    return kept
+
+
+def concern_split(
+    *, actor: AbstractBaseUser, concern_id: int, comment_ids: Sequence[int], title: str, summary: str = ""
+) -> Concern:
+    """Raise a new concern from some of a concern's comments, which leave it: they made another point.
+
+    The new concern is about its comments' provisions and raised in the newest version they were made
+    on; the original keeps its lineages (some may have been given without a comment). Each comment
+    moves with who put it there and when. Audit events on both: "Split from #N" and "Split into #M".
+    Refused, with nothing changed: no comment (400), a comment not behind the concern (400), all of
+    them (409: the concern would be left without a point; edit or withdraw it instead), a decided or
+    withdrawn concern (409). Locks the concern. Returns the new concern.
+    """
+    title = _valid_title(title)
+    comment_ids = list(dict.fromkeys(comment_ids))
+    if not comment_ids:
+        message = _("Check the comments that make the other point.")
+        raise ApplicationError(message, fields={"comments": [message]}, code="split_nothing")
+    with transaction.atomic():
+        concern = _concern_locked(actor, concern_id)
+        if concern.is_decided:
+            raise InvalidState(_("A decided concern is not split: its decision is about all its comments."), code="concern_decided")
+        if concern.status == S.WITHDRAWN:
+            raise InvalidState(_("A withdrawn concern is not split; reopen it first."), code="concern_withdrawn")
+        links = {link.comment_id: link for link in concern.links.select_related("comment__version")}
+        for comment_id in comment_ids:
+            if comment_id not in links:
+                message = _("Comment %(id)s is not behind this concern.") % {"id": comment_id}
+                raise ApplicationError(message, fields={"comments": [message]}, code="comment_not_in_concern")
+        if len(comment_ids) == len(links):
+            message = _("Leave at least one comment behind this concern: a split moves some of its comments, not all.")
+            raise InvalidState(message, fields={"comments": [message]}, code="split_all")
+        moved = [links[comment_id] for comment_id in comment_ids]
+        new = Concern(
+            consultation=concern.consultation, document_id=concern.document_id, title=title, summary=summary.strip(),
+            raised_in=max((link.comment.version for link in moved), key=lambda version: version.number), created_by=actor,
+        )
+        new.full_clean()
+        new.save()
+        new.lineages.set({link.comment.lineage_id for link in moved})
+        ConcernComment.objects.filter(pk__in=[link.pk for link in moved]).update(concern=new)
+        ConcernEvent.objects.create(
+            concern=new, actor=actor, from_status=S.OPEN, to_status=S.OPEN, reason=_("Split from #%(id)s.") % {"id": concern.pk}
+        )
+        ConcernEvent.objects.create(
+            concern=concern, actor=actor, from_status=concern.status, to_status=concern.status,
+            reason=_("Split into #%(id)s: %(count)d comment(s) moved there.") % {"id": new.pk, "count": len(moved)},
+        )
+    return new
+
+
+def _with_reason(what: str, reason: str) -> str:
+    return f"{what}\n{reason}" if reason else what
+
+
 def comments_mark_no_answer(*, actor: AbstractBaseUser, consultation_id: int, comment_ids: Sequence[int], reason: str) -> int:
     """A reviewer marks comments as needing no separate answer, with one reason; they then count as accounted
     for. All of them or, if one cannot be (another consultation's, hidden), none. Marking again replaces the reason."""
@@ -230,6 +375,14 @@ def comment_mark_no_answer(*, actor: AbstractBaseUser, comment_id: int, reason: 
 
 
 # --- checks ------------------------------------------------------------------------------------
+
+def _valid_title(title: str) -> str:
+    title = title.strip()
+    if not title or len(title) > TITLE_MAX_LENGTH:
+        message = _("Give the concern a title of at most %(max)d characters.") % {"max": TITLE_MAX_LENGTH}
+        raise ApplicationError(message, fields={"title": [message]})
+    return title
+
 
 
 def _check_commission(actor: AbstractBaseUser, consultation: Consultation) -> None:
