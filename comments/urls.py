@@ -31,6 +31,15 @@ urlpatterns += [
 # Concerns: the public record of what was heard and what changed, and the commission's triage.
 urlpatterns += [
     path("c/<slug:slug>/heard/", record.concerns_public_view, name="concerns-public"),
+    path("c/<slug:slug>/heard/summary/", record.summary_table_view, name="summary-table"),
+    path(
+        "c/<slug:slug>/heard/<slug:document_slug>/v<int:old_number>-v<int:new_number>/",
+        record.comparative_table_view, name="comparative-table",
+    ),
+    path(
+        "c/<slug:slug>/heard/<slug:document_slug>/v<int:number>/p/<path:provision_path>/",
+        record.provision_record_view, name="provision-record",
+    ),
     path("c/<slug:slug>/concerns/<int:concern_id>/", decisions.concern_detail_view, name="concern-detail"),
     path("c/<slug:slug>/concerns/<int:concern_id>/decide/", decisions.concern_decide_view, name="concern-decide"),
     path("c/<slug:slug>/concerns/<int:concern_id>/transition/", decisions.concern_transition_view, name="concern-transition"),

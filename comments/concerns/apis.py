@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,12 +17,11 @@ from rest_framework.response import Response
 
 from comments.concerns import exports, selectors, services, tables
 from comments.models import Concern, ConcernEvent, NormReference
-from config.errors import InvalidState, NotFound, PermissionDenied
+from config.errors import ApplicationError, NotFound, PermissionDenied
 from consult import selectors as consult_selectors
 from consult.selectors import participant_display_name
-from drafts import selectors as draft_selectors
-from drafts.models import Document, DraftVersion, Provision
-from drafts.selectors import PUBLIC_STATUSES
+from drafts.diff import OPS
+from drafts.models import Document, Provision
 
 
 class NormSerializer(serializers.ModelSerializer):
@@ -117,6 +117,36 @@ class AccountedForSerializer(serializers.Serializer):
     share = serializers.FloatField()
 
 
+class DiffRunSerializer(serializers.Serializer):
+    op = serializers.ChoiceField(choices=OPS)
+    old = serializers.CharField()
+    new = serializers.CharField()
+
+
+class ChangeSuggestionSerializer(serializers.Serializer):
+    """A change of words that may carry a concern's decision: its kind, the provisions on each side, the words and their diff."""
+
+    id = serializers.IntegerField(source="change.pk")
+    kind = serializers.CharField(source="change.kind")
+    level = serializers.CharField(source="change.level")
+    similarity = serializers.FloatField(source="change.similarity")
+    old_paths = serializers.SerializerMethodField()
+    new_paths = serializers.SerializerMethodField()
+    old_text = serializers.CharField()
+    new_text = serializers.CharField()
+    diff = DiffRunSerializer(many=True)
+    suggested = serializers.SerializerMethodField(help_text="Whether the decision form checks it at first: every suggestion that changed words.")
+
+    def get_old_paths(self, row) -> list[str]:
+        return [provision.path for provision in row.old]
+
+    def get_new_paths(self, row) -> list[str]:
+        return [provision.path for provision in row.new]
+
+    def get_suggested(self, row) -> bool:
+        return row.change.kind != row.change.Kind.UNCHANGED
+
+
 class MergeSerializer(serializers.Serializer):
     concerns = _ids(help_text="The ids of the concerns merged into this one: they are withdrawn and point to it.")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
@@ -209,6 +239,24 @@ class ConcernViewSet(viewsets.GenericViewSet):
             norms=[services.NormInput(norm["label"], norm.get("url", "")) for norm in data["norms"]],
         )
         return Response(ConcernDetailSerializer(selectors.concern_get(concern_id=int(pk))).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("version", int, required=True, description="The number of a later version of the concern's document.")],
+        responses=ChangeSuggestionSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], url_path="change-suggestions", pagination_class=None)
+    def change_suggestions(self, request, pk=None):
+        """Commission only: the changes of `version` (from the version before it) that may carry the decision, to confirm in `decide`."""
+        concern = selectors.concern_get(concern_id=int(pk))
+        if not consult_selectors.can_act_for_commission(user=request.user, consultation=concern.consultation):
+            raise PermissionDenied(_("Only the commission of this consultation works on its concerns."), code="not_commission")
+        number = request.query_params.get("version", "")
+        if not number.isdigit() or len(number) > 9:
+            message = _("Give the number of a version, e.g. ?version=2.")
+            raise ApplicationError(message, fields={"version": [message]})
+        version = selectors.concern_later_version(concern=concern, number=int(number))
+        changes = selectors.concern_change_suggestions(concern=concern, version=version)
+        return Response(ChangeSuggestionSerializer(selectors.concern_change_rows(changes=changes), many=True).data)
 
     @extend_schema(request=MergeSerializer, responses=ConcernDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -326,28 +374,12 @@ def comparative_table_export(request, slug: str, document_slug: str, old_number:
     """The comparative table of two versions (element | old wording | new wording | concerns addressed | rationale)."""
     _check_format(fmt)
     consultation = consult_selectors.consultation_get(slug=slug)
-    alignment = _alignment_done(consultation, document_slug, old_number, new_number)
+    alignment = selectors.alignment_done_for(consultation=consultation, document_slug=document_slug, old_number=old_number, new_number=new_number)
     rows = tables.comparative_table(alignment=alignment)
     title = _("Comparative table: %(document)s, %(old)s → %(new)s") % {
         "document": alignment.new_version.document.title, "old": alignment.old_version.label, "new": alignment.new_version.label,
     }
     return _table_response(fmt, f"{slug}-{document_slug}-v{old_number}-v{new_number}", title, tables.COMPARATIVE_COLUMNS, rows)
-
-
-def _alignment_done(consultation, document_slug: str, old_number: int, new_number: int):
-    versions = {
-        version.number: version
-        for version in DraftVersion.objects.filter(
-            document__slug=document_slug, document__consultation_links__consultation=consultation,
-            number__in=[old_number, new_number], status__in=PUBLIC_STATUSES,
-        )
-    }
-    if old_number not in versions or new_number not in versions:
-        raise NotFound(_("No published versions %(old)s and %(new)s of %(document)s here.") % {"old": old_number, "new": new_number, "document": document_slug})
-    alignment = draft_selectors.alignment_get(old_version=versions[old_number], new_version=versions[new_number])
-    if alignment is None or alignment.status != alignment.Status.DONE:
-        raise InvalidState(_("The comparison of these versions is not computed yet."), code="comparison_not_ready")
-    return alignment
 
 
 def _check_format(fmt: str) -> None:
@@ -357,10 +389,24 @@ def _check_format(fmt: str) -> None:
 
 def _table_response(fmt: str, filename: str, title: str, columns, rows):
     if fmt == "csv":
-        response = StreamingHttpResponse(exports.table_csv_lines(columns, rows), content_type=TABLE_FORMATS["csv"])
+        lines = _in_language(translation.get_language(), exports.table_csv_lines(columns, rows))
+        response = StreamingHttpResponse(lines, content_type=TABLE_FORMATS["csv"])
     elif fmt == "docx":
         response = HttpResponse(exports.table_docx(title=title, columns=columns, rows=rows), content_type=TABLE_FORMATS["docx"])
     else:
         return JsonResponse({"title": title, "columns": list(columns), "rows": [dataclasses.asdict(row) for row in rows]})
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
+
+
+def _in_language(language: str, lines):
+    """Stream `lines` in the request's language: a streamed body is produced after the view returns, maybe in
+    another thread (ASGI), where the language the page switch chose is no longer active; the column titles,
+    decisions and statuses would then come out in the default language."""
+    lines = iter(lines)
+    while True:
+        with translation.override(language):  # only while each line is made: nothing else runs in this language
+            line = next(lines, None)
+        if line is None:
+            return
+        yield line

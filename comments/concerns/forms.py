@@ -71,15 +71,27 @@ class ConcernDecideForm(forms.Form):
         help_text=_("Public, and part of the receipt chain: it cannot be edited afterwards, only revised by a new decision."),
     )
     resolved_in = forms.TypedChoiceField(label=_("Resolved in"), coerce=int, required=False, empty_value=None)
+    # Rendered by the template, grouped by version with each change's words (selectors.concern_change_choices).
+    changes = forms.TypedMultipleChoiceField(
+        label=_("Changes of words that carry the decision"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Suggested from the comparison with the version before; check those that carry the decision, of the version it is resolved in."),
+    )
     norms = forms.CharField(
         label=_("Norms referred to (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line: label | address, e.g. “ICCPR art. 18(3) | https://www.ohchr.org/…”. The address is optional."),
     )
     revises = forms.BooleanField(label=_("This revises the earlier decision (a new decision and a new receipt)"), required=False)
 
-    def __init__(self, *args, versions=(), **kwargs):
+    def __init__(self, *args, versions=(), change_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["resolved_in"].choices = [("", _("Not yet in a new version"))] + [(v.pk, v.label) for v in versions]
+        self.fields["changes"].choices = [(row.change.pk, str(row.change)) for choice in change_choices for row in choice.rows]
+
+    @property
+    def checked_changes(self) -> set[int]:
+        """The changes to show checked: as submitted, else as the view proposed (`initial`)."""
+        values = self["changes"].value() or []
+        return {int(value) for value in values if str(value).isdigit()}
 
     def clean_norms(self) -> list[NormInput]:
         norms, validate_url = [], URLValidator(schemes=["http", "https"])

@@ -1,17 +1,21 @@
 """Reads of concerns: the commission's lists and the public record's figures ("4,213 of 4,310 comments answered")."""
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from comments.models import Comment, CommentNoAnswer, Concern, ConcernComment, ConcernEvent
-from config.errors import NotFound
+from config.errors import ApplicationError, InvalidState, NotFound
 from consult.models import Consultation
-from drafts.models import Document, Provision
-from drafts.selectors import PUBLIC_STATUSES, provision_subtree
+from drafts import selectors as draft_selectors
+from drafts.models import Alignment, Document, DraftVersion, Provision, ProvisionChange
+from drafts.selectors import PUBLIC_STATUSES, ComparisonRow, provision_subtree
 
 
 @dataclass(frozen=True)
@@ -31,20 +35,41 @@ def comments_answerable(*, consultation: Consultation) -> QuerySet[Comment]:
     return Comment.objects.filter(consultation=consultation, status=Comment.Status.PUBLISHED, is_official=False)
 
 
+# A comment is accounted for when it is behind a concern, or marked as needing no separate answer.
+_ACCOUNTED = Q(Exists(ConcernComment.objects.filter(comment=OuterRef("pk")))) | Q(Exists(CommentNoAnswer.objects.filter(comment=OuterRef("pk"))))
+
+
 def comments_accounted_for(
-    *, consultation: Consultation, document: Document | None = None, provision: Provision | None = None
+    *, consultation: Consultation, document: Document | None = None, provision: Provision | None = None, across_versions: bool = False
 ) -> AccountedFor:
-    """The share of comments accounted for in a consultation, one of its documents, or a provision and those below it. One query."""
+    """The share of comments accounted for in a consultation, one of its documents, or a provision and those below it. One query.
+
+    With `across_versions`, a provision's figure counts the comments made on it (and on what is below it) in
+    every version, by lineage, as its public record lists the concerns about it whatever version they were raised in.
+    """
     comments = comments_answerable(consultation=consultation)
     if document is not None:
         comments = comments.filter(version__document=document)
-    if provision is not None:
+    if provision is not None and across_versions:
+        comments = comments.filter(lineage__in=provision_subtree(provision=provision).values("lineage_id"))
+    elif provision is not None:
         comments = comments.filter(provision__in=provision_subtree(provision=provision).values("id"))
-    accounted = Q(Exists(ConcernComment.objects.filter(comment=OuterRef("pk")))) | Q(
-        Exists(CommentNoAnswer.objects.filter(comment=OuterRef("pk")))
-    )
-    figures = comments.aggregate(total=Count("id"), accounted=Count("id", filter=accounted))
+    figures = comments.aggregate(total=Count("id"), accounted=Count("id", filter=_ACCOUNTED))
     return AccountedFor(accounted=figures["accounted"], total=figures["total"])
+
+
+def comments_accounted_for_by_document(*, consultation: Consultation) -> dict[int, AccountedFor]:
+    """comments_accounted_for for each document of the consultation, by document id (0 of 0 for one without comments). One query."""
+    figures = {link.document_id: AccountedFor(accounted=0, total=0) for link in consultation.document_links.all()}
+    rows = (
+        comments_answerable(consultation=consultation)
+        .values("version__document_id")
+        .annotate(total=Count("id"), accounted=Count("id", filter=_ACCOUNTED))
+        .order_by()
+    )
+    for row in rows:
+        figures[row["version__document_id"]] = AccountedFor(accounted=row["accounted"], total=row["total"])
+    return figures
 
 
 def comments_unaccounted(
@@ -99,10 +124,12 @@ def concern_get(*, concern_id: int) -> Concern:
 PUBLIC_ORDER = ["accepted", "partially_accepted", "rejected", "out_of_scope", "under_review", "open", "withdrawn"]
 
 
-def concern_list_public(*, consultation: Consultation) -> QuerySet[Concern]:
-    """A consultation's concerns grouped by decision (PUBLIC_ORDER), oldest first in each group; as concern_list."""
+def concern_list_public(*, consultation: Consultation, document: Document | None = None) -> QuerySet[Concern]:
+    """A consultation's concerns (or one document's) grouped by decision (PUBLIC_ORDER), oldest first in each group;
+    as concern_list, with who is behind each (concern_supporters_annotate)."""
     rank = Case(*(When(status=status, then=Value(n)) for n, status in enumerate(PUBLIC_ORDER)), default=Value(len(PUBLIC_ORDER)))
-    return concern_list(consultation=consultation).order_by(rank, "id")
+    concerns = concern_supporters_annotate(concern_list(consultation=consultation).order_by(rank, "id"))
+    return concerns.filter(document=document) if document is not None else concerns
 
 
 def concern_provisions_raised_in(*, concerns: list[Concern]) -> dict[int, list[Provision]]:
@@ -301,3 +328,178 @@ def triage_groupings(
 def comments_by_id(*, comment_ids: Sequence[int]) -> dict[int, Comment]:
     """Comments by id, with what the triage page shows of each (provision, version, document). One query."""
     return {comment.pk: comment for comment in Comment.objects.filter(pk__in=list(comment_ids)).select_related("provision", "version__document")}
+
+
+# --- the public record: who is behind a concern, the concerns of a provision, the changes that carry a decision ---
+
+
+def concern_supporters_annotate(concerns: QuerySet[Concern]) -> QuerySet[Concern]:
+    """Who is behind each concern, in the same query: `supporter_count` (distinct authors of its comments),
+    `campaign_count` and `campaign_comment_count` (a campaign, the same letter sent by many, is one point
+    with many supporters: "9 comments from 1 campaign"). To be shown with `comment_count` (concern_list)."""
+    campaign = "links__comment__fingerprint__campaign"
+    return concerns.annotate(
+        supporter_count=Count("links__comment__author", distinct=True),
+        campaign_count=Count(campaign, distinct=True),
+        campaign_comment_count=Count("links", filter=Q(**{f"{campaign}__isnull": False}), distinct=True),
+    )
+
+
+def concern_list_for_provision(*, consultation: Consultation, provision: Provision) -> QuerySet[Concern]:
+    """The concerns about a provision or anything below it (an article's paragraphs), by lineage: whatever version
+    they were raised in, they follow the provision through renumbering. As concern_list_public; one query."""
+    lineages = provision_subtree(provision=provision).values("lineage_id")
+    about = Concern.lineages.through.objects.filter(lineage_id__in=lineages).values("concern_id")
+    return concern_list_public(consultation=consultation).filter(pk__in=about)
+
+
+def alignment_done_for(*, consultation: Consultation, document_slug: str, old_number: int, new_number: int) -> Alignment:
+    """The computed comparison of two public versions of one of the consultation's documents (the comparative
+    table's). NotFound for versions that are not there, InvalidState while the comparison is not computed."""
+    versions = {
+        version.number: version
+        for version in DraftVersion.objects.filter(
+            document__slug=document_slug, document__consultation_links__consultation=consultation,
+            number__in=[old_number, new_number], status__in=PUBLIC_STATUSES,
+        )
+    }
+    if old_number >= new_number or old_number not in versions or new_number not in versions:
+        raise NotFound(
+            _("No published versions %(old)s and %(new)s of %(document)s here.") % {"old": old_number, "new": new_number, "document": document_slug}
+        )
+    alignment = draft_selectors.alignment_get(old_version=versions[old_number], new_version=versions[new_number])
+    if alignment is None or alignment.status != Alignment.Status.DONE:
+        raise InvalidState(_("The comparison of these versions is not computed yet."), code="comparison_not_ready")
+    return alignment
+
+
+def concern_later_version(*, concern: Concern, number: int) -> DraftVersion:
+    """A public version of the concern's document after the one it was raised in: one that can resolve it.
+    NotFound for no such public version; ApplicationError (on `version`) for one that is not later."""
+    version = DraftVersion.objects.select_related("document").filter(
+        document_id=concern.document_id, number=number, status__in=PUBLIC_STATUSES
+    ).first()
+    if version is None:
+        raise NotFound(_("%(document)s has no published version %(number)d.") % {"document": concern.document.title, "number": number})
+    if version.number <= concern.raised_in.number:
+        message = _("A concern is resolved in a later version of its own document.")
+        raise ApplicationError(message, fields={"version": [message]})
+    return version
+
+
+# Parts, sections and chapters hold too much to carry one point: a paragraph's concern suggests its article's
+# change, never its chapter's.
+_CONTAINER_KINDS = (Provision.Kind.PART, Provision.Kind.SECTION, Provision.Kind.CHAPTER)
+
+
+def concern_change_suggestions(*, concern: Concern, version: DraftVersion) -> list[ProvisionChange]:
+    """The changes of the alignment (previous public version → `version`) that may carry the concern's resolution.
+
+    Those whose old or new provisions are of the concern's lineages, or below one of them (an article-level
+    concern suggests its paragraphs' changes and its article's), or the article above one of them (a
+    paragraph's concern suggests its article's change too); in reading order, which is the order of their
+    paths (the alignment's order). The reviewer confirms them (services.concern_decide's `change_ids`).
+    Each comes with its alignment and provisions, ready for concern_change_rows. [] when `version` is the
+    document's first; NotFound for a version of another document or not public; InvalidState while the
+    comparison is not computed. Six queries.
+    """
+    if version.document_id != concern.document_id or version.status not in PUBLIC_STATUSES:
+        raise NotFound(_("%(version)s is not a published version of the concern's document.") % {"version": version.label})
+    previous = draft_selectors.draft_version_previous(version=version)
+    if previous is None:
+        return []
+    alignment = draft_selectors.alignment_get(old_version=previous, new_version=version)
+    if alignment is None or alignment.status != Alignment.Status.DONE:
+        raise InvalidState(
+            _("The comparison of %(old)s and %(new)s is not computed yet.") % {"old": previous.label, "new": version.label},
+            code="comparison_not_ready",
+        )
+    related: dict[int, list[Q]] = {previous.pk: [], version.pk: []}
+    for version_id, path in Provision.objects.filter(version_id__in=related, lineage__concerns=concern).values_list("version_id", "path"):
+        parts = path.split("/")
+        above = ["/".join(parts[:end]) for end in range(1, len(parts))]
+        related[version_id].append(Q(path=path) | Q(path__startswith=path + "/") | (Q(path__in=above) & ~Q(kind__in=_CONTAINER_KINDS)))
+    if not related[previous.pk] and not related[version.pk]:
+        return []
+    found = Q(pk__in=[])
+    if related[previous.pk]:
+        found |= Q(old_provisions__in=Provision.objects.filter(Q(version=previous) & reduce(or_, related[previous.pk])))
+    if related[version.pk]:
+        found |= Q(new_provisions__in=Provision.objects.filter(Q(version=version) & reduce(or_, related[version.pk])))
+    changes = list(alignment.changes.filter(found).distinct().prefetch_related("old_provisions", "new_provisions").order_by("order"))
+    for change in changes:
+        change.alignment = alignment
+    return changes
+
+
+def concern_change_rows(*, changes: Sequence[ProvisionChange]) -> list[ComparisonRow]:
+    """The changes' texts before and after and their word diff (drafts.selectors.ComparisonRow), in the order given.
+
+    The changes may be of several alignments; each must come with its alignment (both versions and the document)
+    and its provisions prefetched. Two queries per alignment.
+    """
+    by_alignment: dict[int, list[ProvisionChange]] = defaultdict(list)
+    for change in changes:
+        by_alignment[change.alignment_id].append(change)
+    rows = {}
+    for group in by_alignment.values():
+        for row in draft_selectors.comparison_rows(alignment=group[0].alignment, changes=group):
+            rows[row.change.pk] = row
+    return [rows[change.pk] for change in changes]
+
+
+def concern_changes_public(*, concerns: Sequence[Concern]) -> dict[int, list[ComparisonRow]]:
+    """The changes of words that carry each concern's decision, with their word diffs, by concern id.
+
+    Four queries, and two per alignment the changes belong to (usually one: the version that resolved them).
+    """
+    if not concerns:
+        return {}
+    links = list(Concern.changes.through.objects.filter(concern_id__in=[concern.pk for concern in concerns]).values_list("concern_id", "provisionchange_id"))
+    if not links:
+        return {}
+    changes = (
+        ProvisionChange.objects.filter(pk__in={change_id for _concern, change_id in links})
+        .select_related("alignment__old_version", "alignment__new_version__document")
+        .prefetch_related("old_provisions", "new_provisions")
+        .order_by("alignment__new_version__number", "alignment__old_version__number", "order")
+    )
+    rows = {row.change.pk: row for row in concern_change_rows(changes=list(changes))}
+    position = {change_id: n for n, change_id in enumerate(rows)}
+    by_concern: dict[int, list[ComparisonRow]] = defaultdict(list)
+    for concern_id, change_id in sorted(links, key=lambda link: position[link[1]]):
+        by_concern[concern_id].append(rows[change_id])
+    return dict(by_concern)
+
+
+@dataclass(frozen=True)
+class ChangeChoices:
+    """What the decision form offers for one later version: the changes that may carry the decision (the
+    suggestions, and those already linked), or why there are none to offer yet (`unavailable`)."""
+
+    version: DraftVersion
+    rows: list[ComparisonRow]
+    unavailable: str = ""
+
+
+def concern_change_choices(
+    *, concern: Concern, versions: Sequence[DraftVersion], linked: list[ComparisonRow] | None = None
+) -> list[ChangeChoices]:
+    """For each version that can resolve the concern, the changes the decision form lists: the suggestions
+    (concern_change_suggestions) and the changes of that version the concern is already linked to (`linked`,
+    else read: concern_changes_public), so that revising a decision shows what it carried. About eight queries per version."""
+    if linked is None:
+        linked = concern_changes_public(concerns=[concern]).get(concern.pk, [])
+    choices = []
+    for version in versions:
+        try:
+            suggested = concern_change_rows(changes=concern_change_suggestions(concern=concern, version=version))
+        except InvalidState as error:
+            suggested = []
+            unavailable = error.message
+        else:
+            unavailable = ""
+        shown = {row.change.pk for row in suggested}
+        extra = [row for row in linked if row.change.alignment.new_version_id == version.pk and row.change.pk not in shown]
+        choices.append(ChangeChoices(version=version, rows=suggested + extra, unavailable=unavailable))
+    return choices

@@ -11,15 +11,15 @@ Rendering (HTML, CSV, .docx) is separate: comments/concerns/exports.py and the t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from comments.concerns.selectors import comments_answerable
-from comments.models import Concern
+from comments.models import Comment, Concern
 from consult.models import Consultation
 from drafts.models import Alignment, ProvisionChange
 from drafts.selectors import comparison_changes, comparison_rows
@@ -49,20 +49,29 @@ class ComparativeRow:
 
 def summary_table(*, consultation: Consultation) -> Iterator[SummaryRow]:
     """One row per comment owed an answer, in reading order of the record (by id). Three queries per 2,000 comments."""
-    decided = Prefetch("concerns", queryset=Concern.objects.order_by("id"))
-    comments = (
+    return summary_rows(comments=summary_row_heads(consultation=consultation).iterator(chunk_size=2000))
+
+
+def summary_row_heads(*, consultation: Consultation) -> QuerySet[Comment]:
+    """The comments that head a row of the summary table, in its order (by id), with what their rows need: every
+    comment owed an answer, except a campaign's members after its first (a campaign is one point with its number
+    of supporters, shown once, where its first comment stands). A page of them is a page of the table."""
+    earlier_member = comments_answerable(consultation=consultation).filter(
+        fingerprint__campaign=OuterRef("fingerprint__campaign"), id__lt=OuterRef("id")
+    )
+    return (
         comments_answerable(consultation=consultation)
+        .exclude(Exists(earlier_member))
         .select_related("provision", "version", "receipt", "no_answer", "fingerprint__campaign__template_comment")
-        .prefetch_related(decided)
+        .prefetch_related(Prefetch("concerns", queryset=Concern.objects.order_by("id")))
         .order_by("id")
     )
-    campaigns_shown: set[int] = set()
-    for comment in comments.iterator(chunk_size=2000):
+
+
+def summary_rows(*, comments: Iterable[Comment]) -> Iterator[SummaryRow]:
+    """The summary table's rows of these comments (summary_row_heads, or a page of them)."""
+    for comment in comments:
         campaign = _campaign_of(comment)
-        if campaign is not None:  # a campaign is one point with its number of supporters, shown once
-            if campaign.pk in campaigns_shown:
-                continue
-            campaigns_shown.add(campaign.pk)
         concerns = list(comment.concerns.all())
         if concerns:
             decision = "; ".join(f"{concern.title}: {concern.get_status_display()}" for concern in concerns)

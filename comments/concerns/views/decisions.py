@@ -24,15 +24,17 @@ def concern_detail_view(request, slug, concern_id, decide_form=None, transition_
     concern = common.concern_of(consultation, concern_id)
     common.attach_provisions([concern])
     member = consult_selectors.can_act_for_commission(user=request.user, consultation=consultation)
-    if member and decide_form is None:
-        decide_form = ConcernDecideForm(
-            versions=_later_versions(consultation, concern),
-            initial={"status": concern.status if concern.is_decided else None},
-        )
+    linked = selectors.concern_changes_public(concerns=[concern]).get(concern.pk, [])
+    change_choices = []
+    if member and concern.status != Concern.Status.WITHDRAWN:
+        versions = _later_versions(consultation, concern)
+        change_choices = selectors.concern_change_choices(concern=concern, versions=versions, linked=linked)
+        if decide_form is None:
+            decide_form = ConcernDecideForm(versions=versions, change_choices=change_choices, initial=_decide_initial(concern, change_choices))
     return render(
         request, "comments/concerns/detail.html",
         {
-            "consultation": consultation, "concern": concern,
+            "consultation": consultation, "concern": concern, "changes": linked, "change_choices": change_choices,
             "events": common.with_actor_names(selectors.concern_events_public(concern=concern)),
             "comments": selectors.concern_comments_public(concern=concern),
             "acts_for_commission": member,
@@ -50,13 +52,19 @@ def concern_detail_view(request, slug, concern_id, decide_form=None, transition_
 def concern_decide_view(request, slug, concern_id):
     consultation = consult_selectors.consultation_get(slug=slug)
     concern = common.concern_of(consultation, concern_id)
-    form = ConcernDecideForm(request.POST, versions=_later_versions(consultation, concern))
+    if not consult_selectors.can_act_for_commission(user=request.user, consultation=consultation):
+        # The service refuses too; checked first so that nobody else makes the page compute the change suggestions.
+        raise PermissionDenied(_("Only the commission of this consultation works on its concerns."), code="not_commission")
+    versions = _later_versions(consultation, concern)
+    form = ConcernDecideForm(
+        request.POST, versions=versions, change_choices=selectors.concern_change_choices(concern=concern, versions=versions)
+    )
     if form.is_valid():
         try:
             services.concern_decide(
                 actor=request.user, concern_id=concern.pk, status=form.cleaned_data["status"],
                 rationale=form.cleaned_data["rationale"], resolved_in_id=form.cleaned_data["resolved_in"],
-                norms=form.cleaned_data["norms"], revises=form.cleaned_data["revises"],
+                change_ids=form.cleaned_data["changes"], norms=form.cleaned_data["norms"], revises=form.cleaned_data["revises"],
             )
         except (PermissionDenied, NotFound):
             raise  # the error page: whoever may not act is not shown the form again
@@ -84,6 +92,22 @@ def concern_transition_view(request, slug, concern_id):
         messages.success(request, _("The concern's status is changed."))
         return redirect("concern-detail", slug, concern.pk)
     return concern_detail_view(request, slug, concern_id, transition_form=form, status=400)
+
+
+def _decide_initial(concern: Concern, change_choices: list[selectors.ChangeChoices]) -> dict:
+    """What the decision form proposes. Revising a decision starts from what it carries (its version, its
+    changes); a first decision from the newest version that can resolve it, with the suggested changes
+    that changed words checked, for the reviewer to confirm."""
+    if concern.is_decided:
+        linked = {change.pk for change in concern.changes.all()}
+        return {"status": concern.status, "resolved_in": concern.resolved_in_id, "changes": sorted(linked)}
+    if not change_choices:
+        return {}
+    newest = change_choices[-1]
+    return {
+        "resolved_in": newest.version.pk,
+        "changes": [row.change.pk for row in newest.rows if row.change.kind != row.change.Kind.UNCHANGED],
+    }
 
 
 def _later_versions(consultation: Consultation, concern: Concern) -> list:
