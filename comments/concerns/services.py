@@ -15,6 +15,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,7 @@ from comments import receipts
 from comments.chain.services import chain_append
 from comments.models import Comment, CommentNoAnswer, Concern, ConcernComment, ConcernEvent, NormReference, Receipt
 from comments.concerns.models import DECIDED
-from comments.notifications.services import outbox_emails_add
+from comments.notifications.services import outbox_emails_add, site_url
 from config.errors import ApplicationError, InvalidState, NotFound, PermissionDenied
 from consult.models import Consultation
 from consult.selectors import can_act_for_commission
@@ -105,11 +106,6 @@ def concern_transition(*, actor: AbstractBaseUser, concern_id: int, to_status: s
                 code="concern_merged",
             )
         if to_status not in TRANSITIONS.get(concern.status, set()):
-            raise InvalidState(
-                _("A concern that is %(from)s cannot become %(to)s this way.")
-                % {"from": concern.get_status_display().lower(), "to": _status_label(to_status)},
-                code="transition_not_allowed",
-            )
             raise InvalidState(
                 _("A concern that is %(from)s cannot become %(to)s this way.")
                 % {"from": concern.get_status_display().lower(), "to": _status_label(to_status)},
@@ -206,8 +202,12 @@ def _decision_notices(concern: Concern, *, receipt_number: str, event_id: int) -
             subject = _("The commission decided on a point you raised: %(title)s") % {"title": concern.title}
             body = _(
                 "Your comment is part of the concern “%(title)s”.\n\nDecision: %(status)s\n\n%(rationale)s\n\n"
-                "This decision is recorded in the public receipt chain as %(number)s: /receipts/%(number)s/"
-            ) % {"title": concern.title, "status": concern.get_status_display(), "rationale": concern.rationale, "number": receipt_number}
+                "This decision is recorded in the public receipt chain as %(number)s: %(url)s\n\nThe concern: %(concern_url)s"
+            ) % {
+                "title": concern.title, "status": concern.get_status_display(), "rationale": concern.rationale, "number": receipt_number,
+                "url": site_url(reverse("receipt-detail", args=[receipt_number])),
+                "concern_url": site_url(reverse("concern-detail", args=[concern.consultation.slug, concern.pk])),
+            }
         emails.append((addresses[author_id], subject[:300], body, f"decision:{event_id}:user:{author_id}"))
     return emails
 
@@ -376,13 +376,13 @@ def comment_mark_no_answer(*, actor: AbstractBaseUser, comment_id: int, reason: 
 
 # --- checks ------------------------------------------------------------------------------------
 
+
 def _valid_title(title: str) -> str:
     title = title.strip()
     if not title or len(title) > TITLE_MAX_LENGTH:
         message = _("Give the concern a title of at most %(max)d characters.") % {"max": TITLE_MAX_LENGTH}
         raise ApplicationError(message, fields={"title": [message]})
     return title
-
 
 
 def _check_commission(actor: AbstractBaseUser, consultation: Consultation) -> None:

@@ -177,10 +177,11 @@ def _receipt_message(comment: Comment) -> tuple[str, str]:
     body = _(
         "Thank you for your comment on %(provision)s (%(path)s) of %(document)s, %(version)s.\n\n"
         "Tracking number: %(number)s\nReceipt hash: %(hash)s\n\n"
-        "Anyone can check this receipt at /receipts/%(number)s/ on the consultation site."
+        "Anyone can check this receipt at %(url)s"
     ) % {
         "provision": comment.provision, "path": comment.provision.path, "document": comment.version.document.title,
         "version": comment.version.label, "number": receipt.number, "hash": receipt.chain_hash,
+        "url": site_url(reverse("receipt-detail", args=[receipt.number])),
     }
     return subject, body
 

@@ -76,6 +76,13 @@ def test_the_receipt_email_is_written_in_the_comments_language(aigerim, draft_pr
     assert mail.outbox[0].subject.startswith("Ваш комментарий получен: TARVANIA-2026-")
 
 
+def test_the_receipt_email_links_the_receipt_by_its_absolute_address(aigerim, draft_provision, settings):
+    settings.SITE_URL = "https://consult.example.org/"
+    comment = _submit(aigerim, draft_provision)
+    notifications.outbox_email_deliver(outbox_id=OutboxEmail.objects.get().pk)
+    assert f"https://consult.example.org/receipts/{comment.receipt.number}/" in mail.outbox[0].body
+
+
 def test_a_refusing_smtp_server_ends_in_failed_after_bounded_retries(celery_worker, refusing_smtp, aigerim, draft_provision):
     comment = _submit(aigerim, draft_provision, "Nobody will mail this.")
     assert wait_for(lambda: OutboxEmail.objects.get().failed_at is not None, seconds=20)

@@ -185,6 +185,18 @@ def test_the_decision_notice_is_keyed_so_it_is_written_once(member, demo, commen
     assert OutboxEmail.objects.count() == 2  # a revised decision is a new decision, and a new notice
 
 
+@pytest.mark.django_db
+def test_the_decision_notice_links_its_receipt_and_its_concern_absolutely(member, demo, comments, settings):
+    settings.SITE_URL = "https://consult.example.org"
+    concern = concerns.concern_create(actor=member, consultation_id=demo.pk, title="A point", comment_ids=[comments[0].pk])
+    OutboxEmail.objects.all().delete()
+    concerns.concern_decide(actor=member, concern_id=concern.pk, status="rejected", rationale="Kept.")
+    [notice] = OutboxEmail.objects.all()
+    receipt = concern.events.get(decision__isnull=False).receipt
+    assert f"https://consult.example.org/receipts/{receipt.number}/" in notice.body
+    assert f"https://consult.example.org/c/{demo.slug}/concerns/{concern.pk}/" in notice.body
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_sends_the_notices_after_the_publication(celery_worker, audience, constitution):
     draft_2 = _import_draft_2(constitution)
