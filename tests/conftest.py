@@ -1,6 +1,7 @@
 """Suite-wide fixtures, and a fail-fast check that the real services are reachable."""
 from __future__ import annotations
 
+import collections
 import os
 import socket
 from urllib.parse import urlparse
@@ -137,10 +138,14 @@ def make_version(db):
 
 @pytest.fixture
 def demo(db):
-    """The demo consultation of `make run`, with its admin account (password "admin")."""
-    from consult.demo_data import demo_consultation_load
+    """The demo consultation of `make run`, with its admin account (password "admin").
 
-    return demo_consultation_load(admin_password="admin")
+    Loaded for real once, then its rows copied into each later test's transaction (tests/_demo_snapshot.py:
+    the same rows in milliseconds instead of a second); DEMO_SNAPSHOT=0 loads it for real every time.
+    """
+    from tests import _demo_snapshot
+
+    return _demo_snapshot.demo_load()
 
 
 @pytest.fixture
@@ -249,3 +254,28 @@ def pytest_runtest_teardown(item):
             connection.execute("VACUUM ANALYZE")
     except Exception:  # an optimisation only: the suite runs the same without it
         pass
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """How the `demo` fixture was served (tests/_demo_snapshot.py), summed over the xdist workers."""
+    from tests import _demo_snapshot
+
+    counts = _demo_snapshot.stats + getattr(config, "_demo_snapshot_stats", collections.Counter())
+    if counts:
+        terminalreporter.write_line("demo fixture: " + ", ".join(f"{key} {value}" for key, value in sorted(counts.items())))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """xdist: add a worker's demo counts to the run's (sent in its workeroutput by pytest_sessionfinish)."""
+    counts = getattr(node.config, "_demo_snapshot_stats", collections.Counter())
+    counts.update(getattr(node, "workeroutput", {}).get("demo_snapshot_stats", {}))
+    node.config._demo_snapshot_stats = counts
+
+
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        from tests import _demo_snapshot
+
+        workeroutput["demo_snapshot_stats"] = dict(_demo_snapshot.stats)
