@@ -38,12 +38,11 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-from datasketch import MinHash
 
 DEFAULT_THRESHOLD = 0.5
 DEFAULT_NUM_PERM = 128
@@ -140,11 +139,15 @@ def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
 
 @cache
 def _permutations(num_perm: int) -> np.ndarray:
+    from datasketch import MinHash  # here, not above: it loads scipy (0.5 s), which the web pages' templates do not need
+
     return MinHash(num_perm=num_perm, seed=SEED, scheme=_SCHEME).permutations
 
 
 def minhash_signature(hashes: np.ndarray, num_perm: int = DEFAULT_NUM_PERM) -> np.ndarray:
     """The MinHash signature (uint32, `num_perm` values) of a set of 32-bit shingle hashes."""
+    from datasketch import MinHash
+
     # The shingles are hashed already: datasketch only applies its permutations (hashfunc=int).
     minhash = MinHash(
         num_perm=num_perm, seed=SEED, hashfunc=int, permutations=_permutations(num_perm), scheme=_SCHEME
@@ -279,22 +282,66 @@ def _campaign(
     texts: Mapping[int, str],
     shingle_size: int,
 ) -> Campaign:
-    if len(nodes) == 1:  # exact duplicates
-        comment_ids = ids[nodes[0]]
-        members = tuple(Member(comment_id, 1.0, ()) for comment_id in comment_ids)
-        return Campaign(key=comment_ids[0], template_id=comment_ids[0], template=texts[comment_ids[0]], members=members)
-    template_node, common = _template_node(nodes, ids, hashes)
-    template_id = ids[template_node][0]
-    template = _trimmed(texts[template_id], common, shingle_size)
-    template_hashes = shingle_hashes(text_words(template), shingle_size)
-    covered = set(template_hashes.tolist())
+    template_id, template = _template(nodes, ids, hashes, texts, shingle_size)
+    covered = template_shingles(template, shingle_size)
+    template_hashes = np.fromiter(sorted(covered), dtype=np.uint32)
     members = []
     for node in nodes:
-        similarity = jaccard(hashes[node], template_hashes)
-        additions = personal_additions(texts[ids[node][0]], covered, shingle_size)
+        if len(nodes) == 1:  # exact duplicates
+            similarity, additions = 1.0, ()
+        else:
+            similarity = jaccard(hashes[node], template_hashes)
+            additions = personal_additions(texts[ids[node][0]], covered, shingle_size)
         members.extend(Member(comment_id, similarity, additions) for comment_id in ids[node])
     members.sort(key=lambda member: member.comment_id)
     return Campaign(key=members[0].comment_id, template_id=template_id, template=template, members=tuple(members))
+
+
+def _template(
+    nodes: list[int], ids: list[list[int]], hashes: Mapping[int, np.ndarray], texts: Mapping[int, str], shingle_size: int
+) -> tuple[int, str]:
+    """The comment whose text is the template of a group (step 6), and that text, trimmed."""
+    if len(nodes) == 1:  # exact duplicates: the text as its first sender wrote it
+        return ids[nodes[0]][0], texts[ids[nodes[0]][0]]
+    template_node, common = _template_node(nodes, ids, hashes)
+    template_id = ids[template_node][0]
+    return template_id, _trimmed(texts[template_id], common, shingle_size)
+
+
+@dataclass(frozen=True)
+class Template:
+    comment_id: int  # the comment whose text, trimmed, is the template
+    text: str
+
+
+def campaign_template(texts: Mapping[int, str], *, shingle_size: int = DEFAULT_SHINGLE_SIZE) -> Template | None:
+    """The template of one campaign (step 6) from the texts of its comments, or of a sample of them
+    (comment id -> text): what campaigns_detect gives the same group. None when no text has words.
+
+    A sample of a few hundred is enough (the common shingles are those of more than half of it), which
+    bounds the cost for a campaign of any size: what the database-backed campaigns store.
+    """
+    distinct: dict[str, int] = {}
+    ids: list[list[int]] = []
+    hashes: dict[int, np.ndarray] = {}
+    for comment_id in sorted(texts):
+        words = text_words(texts[comment_id])
+        if not words:
+            continue
+        node = distinct.setdefault(" ".join(words), len(ids))
+        if node == len(ids):
+            ids.append([])
+            hashes[node] = shingle_hashes(words, shingle_size)
+        ids[node].append(comment_id)
+    if not ids:
+        return None
+    template_id, template = _template(list(range(len(ids))), ids, hashes, texts, shingle_size)
+    return Template(comment_id=template_id, text=template)
+
+
+def template_shingles(template: str, shingle_size: int = DEFAULT_SHINGLE_SIZE) -> frozenset[int]:
+    """The shingle hashes of a template, as personal_additions takes them."""
+    return frozenset(_shingle_hash_list(text_words(template), shingle_size))
 
 
 def _trimmed(text: str, common: np.ndarray, shingle_size: int) -> str:
@@ -327,7 +374,7 @@ def _template_node(nodes: list[int], ids: list[list[int]], hashes: Mapping[int, 
     return node, common
 
 
-def personal_additions(text: str, template_shingles: set[int], shingle_size: int = DEFAULT_SHINGLE_SIZE) -> tuple[str, ...]:
+def personal_additions(text: str, template_shingles: Set[int], shingle_size: int = DEFAULT_SHINGLE_SIZE) -> tuple[str, ...]:
     """The runs of words of `text` that no shingle of the template covers, as written (NFKC)."""
     written = unicodedata.normalize("NFKC", text)
     spans = [match.span() for match in _WORD.finditer(written)]

@@ -19,10 +19,13 @@ from comments.campaigns.detection import (
     DEFAULT_THRESHOLD,
     Campaign,
     CampaignIndex,
+    campaign_template,
     campaigns_detect,
     jaccard,
     normalise,
+    personal_additions,
     shingle_hashes,
+    template_shingles,
     text_words,
 )
 
@@ -197,6 +200,27 @@ def test_template_is_the_form_letter_and_additions_are_each_senders_own(generate
             assert 0.5 < member.similarity <= 1.0
 
 
+def test_a_campaigns_template_from_its_texts_is_the_batchs_and_so_are_the_additions(generated):
+    """What the database-backed campaigns store: campaign_template of a group's texts, personal_additions on read."""
+    texts, _sources, _additions, campaigns = generated
+    for campaign in campaigns:
+        template = campaign_template({cid: texts[cid] for cid in campaign.comment_ids})
+        assert (template.comment_id, template.text) == (campaign.template_id, campaign.template)
+        covered = template_shingles(template.text)
+        assert [personal_additions(texts[m.comment_id], covered) for m in campaign.members] == [m.additions for m in campaign.members]
+
+
+def test_a_sample_of_a_campaign_gives_its_template():
+    """A campaign of any size is templated from a bounded sample of its comments (the first and the last)."""
+    rng = random.Random(5)
+    texts = {cid: _form_letter(TEMPLATES[1], False, rng, bare=False)[0] for cid in range(1, 1001)}
+    sample = {cid: texts[cid] for cid in [*range(1, 101), *range(901, 1001)]}
+    assert normalise(campaign_template(sample).text).startswith(normalise(TEMPLATES[1]))
+    assert campaign_template(sample).text == campaign_template(texts).text
+    assert campaign_template({}) is None and campaign_template({1: "?!", 2: "…"}) is None
+    assert campaign_template({4: "I agree.", 9: "i AGREE"}).text == "I agree." and campaign_template({4: "I agree."}).comment_id == 4
+
+
 def test_incremental_add_agrees_with_the_batch(generated):
     texts, _, _, campaigns = generated
     index = CampaignIndex()
@@ -302,18 +326,34 @@ def _linked(campaign: Campaign, texts: dict[int, str]) -> bool:
 
 @pytest.mark.corpora
 def test_real_regulations_gov_comments(corpora_dir):
+    """The form-letter groups of two real dockets, reported (run with -s to see them): docket, comments,
+    campaigns, the sizes of the largest ten, and the start of each template."""
     for docket, texts in _read_corpus(corpora_dir).items():
         campaigns = campaigns_detect(texts)
         in_campaigns = sum(campaign.size for campaign in campaigns)
-        print(f"\n{docket}: {len(texts)} comments, {len(campaigns)} campaigns holding {in_campaigns}")
+        print(f"\n{docket}: {len(texts)} comments, {len(campaigns)} campaigns holding {in_campaigns} comments; "
+              f"the largest ten: {[campaign.size for campaign in campaigns[:10]]}")
         for campaign in campaigns[:15]:
             distinct = len({normalise(texts[cid]) for cid in campaign.comment_ids})
-            start = " ".join(campaign.template.split()[:12])
+            start = " ".join(campaign.template.split()[:16])
             print(f"  {campaign.size:5} comments ({distinct} distinct texts): {start}...")
         assert campaigns, docket
         assert all(campaign.size >= 2 for campaign in campaigns)
         assert len({cid for campaign in campaigns for cid in campaign.comment_ids}) == in_campaigns
         assert all(_linked(campaign, texts) for campaign in campaigns)
+        # The incremental path finds the same groups, but for a member near the threshold (LSH is approximate,
+        # and each path verifies a candidate against a bounded number of a group's members), and a group's
+        # texts give the batch's template.
+        index = CampaignIndex()
+        for comment_id in sorted(texts):
+            index.add(comment_id, texts[comment_id])
+        incremental = index.campaigns()
+        differing = set(_pairs(incremental.values())) ^ set(_pairs(campaign.comment_ids for campaign in campaigns))
+        print(f"  the incremental path: {len(incremental)} campaigns holding {sum(map(len, incremental.values()))} comments")
+        assert set(incremental) == {campaign.key for campaign in campaigns}, docket
+        assert len(differing) <= 0.05 * len(_pairs(campaign.comment_ids for campaign in campaigns)), docket
+        for campaign in campaigns:
+            assert campaign_template({cid: texts[cid] for cid in campaign.comment_ids}).text == campaign.template
 
 
 def test_incremental_add_agrees_with_the_batch_past_the_merge_of_recent_texts():
