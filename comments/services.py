@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from comments import selectors, storage
-from comments.campaigns.services import campaigns_assign_soon
+from comments.campaigns.services import campaigns_assign_soon, comment_campaign_refresh
 from comments.notifications.services import outbox_send_soon
 from comments.models import (
     BODY_MAX_LENGTH,
@@ -214,6 +214,8 @@ def comment_edit(*, comment_id: int, author: AbstractBaseUser, body: str, stance
         comment.full_clean()
         revision.save()
         comment.save(update_fields=["body", "stance", "proposed_wording", "edited_at"])
+        if revision.body != comment.body:  # its campaign, if any, was found for the words it no longer has
+            comment_campaign_refresh(comment_id=comment.pk, text_changed=True)
     return comment
 
 
@@ -233,6 +235,7 @@ def comment_withdraw(*, comment_id: int, author: AbstractBaseUser) -> Comment:
         comment.withdrawn_at = timezone.now()
         comment.full_clean()
         comment.save(update_fields=["status", "withdrawn_at"])
+        comment_campaign_refresh(comment_id=comment.pk)  # a withdrawn comment no longer counts, nor shows in its template
     return comment
 
 

@@ -3,32 +3,83 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.response import Response
 
 from comments.campaigns import selectors
 from comments.models import Campaign
+from config.api.pagination import DefaultPagination
 from consult import selectors as consult_selectors
 
 
 class CampaignSerializer(serializers.ModelSerializer):
-    template = serializers.CharField(source="template_comment.body", read_only=True)
-    comments = serializers.SerializerMethodField()
+    template = serializers.CharField(
+        source="template_text", read_only=True,
+        help_text="The text its comments share (without the name or greeting its first sender put around it).",
+    )
+    consultation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = Campaign
-        fields = ["id", "size", "template", "template_comment", "comments", "first_seen", "last_seen"]
+        fields = ["id", "consultation", "size", "template", "template_comment", "first_seen", "last_seen"]
+        extra_kwargs = {
+            "size": {"help_text": "Its published comments: the number of supporters of this one point."},
+            "template_comment": {"help_text": "The comment whose text, trimmed, is the template."},
+        }
 
-    def get_comments(self, campaign) -> list[int]:
-        return [fingerprint.comment_id for fingerprint in campaign.fingerprints.all()]
+
+class CampaignMemberSerializer(serializers.Serializer):
+    comment = serializers.IntegerField(source="comment.pk")
+    author_name = serializers.CharField(source="comment.author_name")
+    organisation_name = serializers.CharField(source="comment.organisation_name")
+    receipt = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField(source="comment.created_at")
+    additions = serializers.ListField(
+        child=serializers.CharField(), help_text="Its runs of words that the template does not have, as written."
+    )
+
+    def get_receipt(self, member) -> str | None:
+        receipt = getattr(member.comment, "receipt", None)  # a missing one-to-one raises an AttributeError
+        return receipt.number if receipt else None
+
+
+class CampaignMembersPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = CampaignMemberSerializer(many=True)
+
+
+class CampaignDetailSerializer(CampaignSerializer):
+    members = CampaignMembersPageSerializer(read_only=True, help_text="A page of its published comments, by id (`page`, `page_size`).")
+
+    class Meta(CampaignSerializer.Meta):
+        fields = [*CampaignSerializer.Meta.fields, "members"]
 
 
 class CampaignViewSet(viewsets.GenericViewSet):
-    """Campaigns, largest first: each comment keeps its own receipt; a campaign counts as one point with `size` supporters."""
+    """Campaigns, largest first: each comment keeps its own receipt; a campaign counts as one point with `size` supporters.
+
+    Only published comments count and show: a campaign left with fewer than two is not listed.
+    """
 
     serializer_class = CampaignSerializer
     queryset = Campaign.objects.none()
+    lookup_value_regex = r"\d{1,18}"  # anything else is no campaign: a 404 from the router
 
     @extend_schema(parameters=[OpenApiParameter("consultation", str, required=True, description="The consultation's slug.")])
     def list(self, request):
         consultation = consult_selectors.consultation_get(slug=request.query_params.get("consultation", ""))
-        page = self.paginate_queryset(selectors.campaign_list(consultation=consultation))
+        page = self.paginate_queryset(selectors.campaign_list(consultation=consultation).select_related("consultation"))
         return self.get_paginated_response(CampaignSerializer(page, many=True).data)
+
+    @extend_schema(responses=CampaignDetailSerializer)
+    def retrieve(self, request, pk=None):
+        campaign = selectors.campaign_get(campaign_id=int(pk))
+        paginator = DefaultPagination()
+        comments = paginator.paginate_queryset(selectors.campaign_members(campaign=campaign), request, view=self)
+        members = selectors.campaign_members_with_additions(campaign=campaign, comments=comments)
+        campaign.members = {
+            "count": paginator.page.paginator.count, "next": paginator.get_next_link(), "previous": paginator.get_previous_link(),
+            "results": members,
+        }
+        return Response(CampaignDetailSerializer(campaign).data)

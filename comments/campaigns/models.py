@@ -10,12 +10,20 @@ from consult.models import Consultation
 class Campaign(models.Model):
     """Identical or near-identical comments (a form letter), counted as one point with `size` supporters.
 
-    Derived data, rebuilt from the comments' fingerprints: each comment keeps its own receipt.
+    Derived data, rebuilt from the comments' fingerprints: each comment keeps its own receipt. Its members
+    are the comments whose fingerprint points at it; only the published ones are counted, dated, shown and
+    sampled for the template, and a campaign with fewer than two of them is not shown at all.
     """
 
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="campaigns")
-    template_comment = models.ForeignKey("comments.Comment", on_delete=models.PROTECT, related_name="+")
-    size = models.PositiveIntegerField(default=0)
+    template_comment = models.ForeignKey(
+        "comments.Comment", on_delete=models.PROTECT, related_name="+",
+        help_text=_("The comment whose text, trimmed to what the campaign's comments share, is the template."),
+    )
+    template_text = models.TextField(
+        blank=True, help_text=_("The text common to the campaign's published comments (comments.campaigns.detection, step 6)."),
+    )
+    size = models.PositiveIntegerField(default=0, help_text=_("Its published comments: hidden and withdrawn ones do not count."))
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()
 

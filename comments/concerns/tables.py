@@ -83,7 +83,7 @@ def summary_rows(*, comments: Iterable[Comment]) -> Iterator[SummaryRow]:
         author, body = comment.organisation_name or comment.author_name, comment.body
         if campaign is not None:
             author = ngettext("Campaign of %(count)d comment", "Campaign of %(count)d comments", campaign.size) % {"count": campaign.size}
-            body = campaign.template_comment.body
+            body = campaign.template_text  # the text its comments share, not its first sender's name and greeting
         yield SummaryRow(
             element=f"{comment.version.label}, {comment.provision.path}",
             author=author,
@@ -96,7 +96,9 @@ def summary_rows(*, comments: Iterable[Comment]) -> Iterator[SummaryRow]:
 
 def _campaign_of(comment):
     fingerprint = getattr(comment, "fingerprint", None)  # a missing one-to-one raises an AttributeError
-    return fingerprint.campaign if fingerprint is not None and fingerprint.campaign_id else None
+    if fingerprint is None or not fingerprint.campaign_id or fingerprint.campaign.size < 2:  # size: its published comments
+        return None
+    return fingerprint.campaign
 
 
 def comparative_table(*, alignment: Alignment) -> list[ComparativeRow]:

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comments.campaigns.services import comment_campaign_refresh
 from comments.models import Comment, ModerationEvent, Report
 from comments.ratelimits import rate_limit_hit
 from comments.services import comment_lock
@@ -65,6 +66,7 @@ def comment_hide(*, comment_id: int, moderator: AbstractBaseUser, reason: str) -
         comment.moderation_reason, comment.moderated_by, comment.moderated_at = reason, moderator, timezone.now()
         comment.full_clean()
         comment.save(update_fields=["status", "moderation_reason", "moderated_by", "moderated_at"])
+        comment_campaign_refresh(comment_id=comment.pk)  # a hidden comment no longer counts, nor shows in its campaign's template
         _reports_close(comment, moderator, Report.Status.ACTIONED)
         _event_record(comment=comment, actor=moderator, action=ModerationEvent.Action.HIDE, reason=reason)
     return comment
@@ -81,6 +83,7 @@ def comment_restore(*, comment_id: int, moderator: AbstractBaseUser, reason: str
         comment.moderated_by, comment.moderated_at = moderator, timezone.now()
         comment.full_clean()
         comment.save(update_fields=["status", "moderated_by", "moderated_at"])
+        comment_campaign_refresh(comment_id=comment.pk)
         _event_record(comment=comment, actor=moderator, action=ModerationEvent.Action.RESTORE, reason=reason.strip())
     return comment
 
