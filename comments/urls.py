@@ -1,6 +1,7 @@
 from django.urls import path
 
 from comments import views
+from comments.campaigns import views as campaign_views
 from comments.concerns.views import decisions, record, triage
 from comments.concerns.views import merge_split
 from comments.outcomes.views import my_comments_view
@@ -46,6 +47,12 @@ urlpatterns += [
     path("c/<slug:slug>/triage/", triage.concern_triage_view, name="concern-triage"),
     path("c/<slug:slug>/concerns/<int:concern_id>/merge/", merge_split.concern_merge_view, name="concern-merge"),
     path("c/<slug:slug>/concerns/<int:concern_id>/split/", merge_split.concern_split_view, name="concern-split"),
+]
+
+# Campaigns: form letters, each one point with its number of supporters.
+urlpatterns += [
+    path("c/<slug:slug>/campaigns/", campaign_views.campaign_list_view, name="campaign-list"),
+    path("c/<slug:slug>/campaigns/<int:campaign_id>/", campaign_views.campaign_detail_view, name="campaign-detail"),
 ]
 
 # The signed-in participant's own comments and what became of them.
