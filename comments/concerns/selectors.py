@@ -10,6 +10,7 @@ from operator import or_
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
+from comments.campaigns.selectors import SHOWN_FROM_SIZE
 from comments.models import Comment, CommentNoAnswer, Concern, ConcernComment, ConcernEvent
 from config.errors import ApplicationError, InvalidState, NotFound
 from consult.models import Consultation
@@ -338,10 +339,11 @@ def concern_supporters_annotate(concerns: QuerySet[Concern]) -> QuerySet[Concern
     `campaign_count` and `campaign_comment_count` (a campaign, the same letter sent by many, is one point
     with many supporters: "9 comments from 1 campaign"). To be shown with `comment_count` (concern_list)."""
     campaign = "links__comment__fingerprint__campaign"
+    shown = Q(**{f"{campaign}__size__gte": SHOWN_FROM_SIZE})  # a campaign down to one published comment is no campaign
     return concerns.annotate(
         supporter_count=Count("links__comment__author", distinct=True),
-        campaign_count=Count(campaign, distinct=True),
-        campaign_comment_count=Count("links", filter=Q(**{f"{campaign}__isnull": False}), distinct=True),
+        campaign_count=Count(campaign, filter=shown, distinct=True),
+        campaign_comment_count=Count("links", filter=shown, distinct=True),
     )
 
 

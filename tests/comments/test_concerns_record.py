@@ -94,6 +94,25 @@ def test_a_campaign_counts_as_one_point_with_its_supporters(client, demo, member
         assert "<dt>Supporters</dt><dd>4 people</dd>" in page, url
 
 
+def test_a_campaign_left_with_one_published_letter_is_no_longer_counted_as_one(client, demo, member, make_participant, draft_provision):
+    from comments.campaigns import services as campaigns
+
+    letter = ("Please replace the grounds of spiritual and moral values with the grounds that the International "
+              "Covenant on Civil and Political Rights allows, as other states have done.")
+    senders = [make_participant(f"Sender {n}") for n in range(3)]
+    letters = [
+        comment_services.comment_submit(author=sender, provision_id=draft_provision.pk, body=f"{letter} {n}", stance="oppose", language="en")
+        for n, sender in enumerate(senders)
+    ]
+    campaigns.campaigns_sweep()
+    concerns.concern_create(actor=member, consultation_id=demo.pk, title="Vague grounds", comment_ids=[c.pk for c in letters])
+    assert "(3 of them from 1 campaign, counted as one point)" in client.get(HEARD).content.decode()
+    for sender, comment in list(zip(senders, letters))[1:]:
+        comment_services.comment_withdraw(comment_id=comment.pk, author=sender)
+    page = client.get(HEARD).content.decode()
+    assert "Vague grounds" in page and "from 1 campaign" not in page
+
+
 def test_a_provisions_record_does_not_grow_in_queries_per_concern(client, demo, member, comments, publish_draft_2, django_assert_max_num_queries):
     first = concerns.concern_create(actor=member, consultation_id=demo.pk, title="Concern 0", comment_ids=[comments[0].pk])
     others = [
