@@ -39,8 +39,12 @@ chromium:
 	fi
 	@[ -x /usr/bin/chromium ] || echo "Debian chromium not found at /usr/bin/chromium; apt-get install chromium (the browser tests will skip)"
 
+# Two worker processes (pytest-xdist), each with a test database, cache prefix and Celery queue of its own
+# (config/settings/test.py); `make test TEST_WORKERS=0` runs the suite in one process.
+TEST_WORKERS ?= 2
+
 test: install chromium
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Branch coverage of the application's code (.coveragerc: migrations and tests left out); the report
 # lists each file not fully covered with its missed lines and branches, then the total.
