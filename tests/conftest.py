@@ -194,6 +194,21 @@ def _fresh_cache(request):
         cache_clear_own()
 
 
+@pytest.fixture(autouse=True)
+def _default_language(request):
+    """Every test starts in the default language, as in a fresh process: a request through LocaleMiddleware
+    leaves its language (kk, ru) active in the thread, and the next test would otherwise read its messages
+    in it, depending on which tests ran before it in that process (pytest-xdist distributes them)."""
+    if not request.config.pluginmanager.has_plugin("django"):  # a pure test under -p no:django: no settings
+        yield
+        return
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def celery_worker(settings):
     """A real Celery worker consuming from Redis, in a thread of the test process (it shares the test
