@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from comments.concerns.models import ConcernStatus
 from comments.concerns.services import NO_ANSWER_REASON_MAX_LENGTH, RATIONALE_MAX_LENGTH, TITLE_MAX_LENGTH, NormInput
@@ -157,7 +158,8 @@ class ConcernMergeForm(forms.Form):
         kwargs.setdefault("auto_id", "merge-%s")  # ids unique on the concern's page, beside its other forms
         super().__init__(*args, **kwargs)
         self.fields["concerns"].choices = [
-            (concern.pk, _("#%(id)s %(title)s (%(count)s comments)") % {"id": concern.pk, "title": concern.title, "count": concern.comment_count})
+            (concern.pk, ngettext("#%(id)s %(title)s (%(count)d comment)", "#%(id)s %(title)s (%(count)d comments)", concern.comment_count)
+             % {"id": concern.pk, "title": concern.title, "count": concern.comment_count})
             for concern in concerns
         ]
 

@@ -265,8 +265,8 @@ def test_the_concern_page_has_the_merge_and_split_forms_for_members(logged_in, t
     concerns.concern_comments_add(actor=member, concern_id=three[0].pk, comment_ids=[comments[1].pk])
     page = logged_in.get(f"/c/tarvania-2026/concerns/{three[0].pk}/").content.decode()
     assert "Merge other concerns into this one" in page and "Split off the comments that make another point" in page
-    assert f'#{three[1].pk} Point 1 (1 comments)' in page and f'#{three[0].pk} Point 0' not in page
-    assert f'<label for="merge-concerns_0">' in page and f'<label for="split-comments_1">' in page and 'for="split-title"' in page
+    assert f'#{three[1].pk} Point 1 (1 comment)' in page and f'#{three[0].pk} Point 0' not in page
+    assert '<label for="merge-concerns_0">' in page and '<label for="split-comments_1">' in page and 'for="split-title"' in page
     ids = re.findall(r' id="([^"]+)"', page)
     assert len(ids) == len(set(ids))  # beside the decision and status forms: each label names one field
     page = logged_in.get(f"/c/tarvania-2026/concerns/{three[1].pk}/").content.decode()
