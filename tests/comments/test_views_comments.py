@@ -233,7 +233,7 @@ def test_receipt_lookup(client, aigerim, draft_provision):
 
 
 def test_comment_rate_limit_answers_429_with_retry_after(client, aigerim, draft_provision, settings):
-    settings.COMMENT_RATE_LIMITS = {**settings.COMMENT_RATE_LIMITS, "comment": {"user": "2/m", "ip": "100/m"}}
+    settings.COMMENT_RATE_LIMITS = {**settings.COMMENT_RATE_LIMITS, "comment": {"user": "2/d", "ip": "100/d"}}
     client.force_login(aigerim)
     for _n in range(2):
         assert client.post(ARTICLE + "comment/", form_data(draft_provision)).status_code == 302
@@ -243,7 +243,7 @@ def test_comment_rate_limit_answers_429_with_retry_after(client, aigerim, draft_
 
 
 def test_per_ip_limit_across_accounts(client, make_participant, draft_provision, settings):
-    settings.COMMENT_RATE_LIMITS = {**settings.COMMENT_RATE_LIMITS, "comment": {"user": "100/m", "ip": "2/m"}}
+    settings.COMMENT_RATE_LIMITS = {**settings.COMMENT_RATE_LIMITS, "comment": {"user": "100/d", "ip": "2/d"}}
     for name in ("One", "Two", "Three"):
         client.force_login(make_participant(name))
         response = client.post(ARTICLE + "comment/", form_data(draft_provision), REMOTE_ADDR="203.0.113.9")
@@ -255,8 +255,8 @@ def test_api_rate_limits_for_comments_and_reports(aigerim, make_participant, dra
 
     settings.COMMENT_RATE_LIMITS = {
         **settings.COMMENT_RATE_LIMITS,
-        "comment": {"user": "1/m", "ip": "100/m"},
-        "report": {"user": "1/m", "ip": "100/m"},
+        "comment": {"user": "1/d", "ip": "100/d"},
+        "report": {"user": "1/d", "ip": "100/d"},
     }
     api = APIClient()
     api.force_authenticate(aigerim)
