@@ -5,8 +5,10 @@ Queued by name (config.tasks.enqueue_on_commit), so no service imports this modu
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
 from comments.campaigns import services as campaigns
+from comments.digests import services as digests
 from comments.notifications import services as notifications
 
 
@@ -33,3 +35,13 @@ def version_notices_send(job_id: int) -> int | None:
     safe under acks_late and redelivery, as the job is claimed first and every e-mail is keyed."""
     job = notifications.version_notices_run(job_id=job_id)
     return job.emails if job else None
+
+
+@shared_task(
+    acks_late=True, soft_time_limit=settings.DIGEST_TASK_SOFT_TIME_LIMIT, time_limit=settings.DIGEST_TASK_TIME_LIMIT,
+)
+def digest_build(report_id: int) -> str | None:
+    """Build a digest report (comments.digests.services.digest_build): claimed first, so a message delivered
+    twice or swept builds nothing twice; transient failures are queued again by the job contract, with backoff."""
+    report = digests.digest_build(report_id=report_id)
+    return report.status if report else None

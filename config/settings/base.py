@@ -237,3 +237,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# Digest reports (comments/digests): each query of a report is bounded, and so is the worker's task.
+DIGEST_STATEMENT_TIMEOUT_MS = env.int("DIGEST_STATEMENT_TIMEOUT_MS", default=5 * 60 * 1000)
+DIGEST_TASK_SOFT_TIME_LIMIT = env.int("DIGEST_TASK_SOFT_TIME_LIMIT", default=10 * 60)
+DIGEST_TASK_TIME_LIMIT = env.int("DIGEST_TASK_TIME_LIMIT", default=12 * 60)
