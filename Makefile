@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test coverage chromium install migrate demo bench messages lint clean
+.PHONY: run test coverage chromium pdf-deps install migrate demo bench messages lint clean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -27,7 +27,7 @@ migrate: install
 demo: migrate
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py load_demo
 
-run: demo
+run: demo pdf-deps
 	@echo "Serving the demo consultation on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/, user admin / password admin)"
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
@@ -39,16 +39,32 @@ chromium:
 	fi
 	@[ -x /usr/bin/chromium ] || echo "Debian chromium not found at /usr/bin/chromium; apt-get install chromium (the browser tests will skip)"
 
+# PDF reports: WeasyPrint loads Pango and HarfBuzz, draws Kazakh and Russian in DejaVu Sans; the PDF tests read pages
+# back with poppler (pdftoppm, pdffonts). Installed when missing and we may (root, Debian), else the command is printed:
+# without them a report's PDF step fails with that error recorded on the report, and the PDF tests skip.
+PDF_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+pdf-deps:
+	@missing=""; if command -v dpkg-query >/dev/null; then \
+		for p in $(PDF_DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; done; \
+	fi; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's$$missing for the PDF reports"; \
+		{ timeout 300 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -qq --no-install-recommends $$missing; } >/dev/null 2>&1 || true; \
+		missing=""; for p in $(PDF_DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; done; \
+	fi; \
+	if [ -n "$$missing" ]; then echo "PDF reports need:$$missing; apt-get install$$missing (PDFs fail with that error, their tests skip)"; \
+	elif ! command -v dpkg-query >/dev/null; then echo "Not Debian: install Pango, HarfBuzz, the DejaVu fonts and poppler for PDF reports"; fi
+
 # Two worker processes (pytest-xdist), each with a test database, cache prefix and Celery queue of its own
 # (config/settings/test.py); `make test TEST_WORKERS=0` runs the suite in one process.
 TEST_WORKERS ?= 2
 
-test: install chromium
+test: install chromium pdf-deps
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Branch coverage of the application's code (.coveragerc: migrations and tests left out); the report
 # lists each file not fully covered with its missed lines and branches, then the total.
-coverage: install chromium
+coverage: install chromium pdf-deps
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest --cov --cov-report=term $(PYTEST_ARGS)
 
 bench: install
