@@ -57,3 +57,16 @@ urlpatterns += [
 
 # The signed-in participant's own comments and what became of them.
 urlpatterns += [path("me/comments/", my_comments_view, name="my-comments")]
+
+# Digest reports: the consultation's reports, one report with its progress and downloads, the public checkpoints.
+from comments.digests import views as digest_views  # noqa: E402
+
+urlpatterns += [
+    path("c/<slug:slug>/reports/", digest_views.digest_list_view, name="digest-list"),
+    path("c/<slug:slug>/reports/checkpoints/", digest_views.digest_checkpoints_view, name="digest-checkpoints"),
+    path("c/<slug:slug>/reports/<int:report_id>/", digest_views.digest_detail_view, name="digest-detail"),
+    path("c/<slug:slug>/reports/<int:report_id>/status/", digest_views.digest_status_view, name="digest-status"),
+    path("c/<slug:slug>/reports/<int:report_id>/retry/", digest_views.digest_retry_view, name="digest-retry"),
+    path("c/<slug:slug>/reports/<int:report_id>/publish/", digest_views.digest_publish_view, name="digest-publish"),
+    path("c/<slug:slug>/reports/<int:report_id>/<str:format>/", digest_views.digest_download_view, name="digest-download"),
+]

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from comments.apis import CommentViewSet, ModerationQueueViewSet, ReceiptViewSet, comments_export_csv, comments_export_jsonl
 from comments.campaigns.apis import CampaignViewSet
 from comments.concerns.apis import ConcernViewSet, comparative_table_export, summary_table_export
+from comments.digests.apis import DigestReportViewSet
 from comments.outcomes.apis import MyCommentViewSet
 from consult.apis import ConsultationViewSet, FollowViewSet, ProvisionFollowView
 from drafts.apis import DocumentViewSet, ProvisionViewSet, VersionViewSet
@@ -21,6 +22,7 @@ router.register("receipts", ReceiptViewSet, basename="receipt")
 router.register("moderation", ModerationQueueViewSet, basename="moderation")
 router.register("concerns", ConcernViewSet, basename="concern")
 router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("reports", DigestReportViewSet, basename="report")
 router.register("follows", FollowViewSet, basename="follow")
 router.register("me/comments", MyCommentViewSet, basename="my-comment")
 

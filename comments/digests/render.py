@@ -9,7 +9,6 @@ return) prefixed with an apostrophe.
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 import json
 import logging
@@ -18,6 +17,9 @@ from collections.abc import Iterable, Sequence
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import get_language
+
+from comments.digests import charts, pdf
 
 logger = logging.getLogger(__name__)
 
@@ -26,13 +28,15 @@ BODY_START, BODY_END = "<!-- report-body -->", "<!-- /report-body -->"
 
 
 def report_files(*, report, content: dict, checkpoint: dict) -> list[tuple[str, str, str, bytes]]:
-    """(format, filename, content type, bytes) of each file of the report, HTML first."""
+    """(format, filename, content type, bytes) of each file of the report, HTML first. The PDF is left out,
+    with a warning in the log, where WeasyPrint's system libraries are missing (a newcomer's `make run`)."""
     stem = f"{report.consultation.slug}-report-{report.pk}"
     html = report_html(content=content, checkpoint=checkpoint)
     files = [("html", f"{stem}.html", "text/html; charset=utf-8", html.encode())]
-    pdf = _optional("comments.digests.pdf")
-    if pdf is not None:
+    try:
         files.append(("pdf", f"{stem}.pdf", "application/pdf", pdf.pdf_from_html(html)))
+    except pdf.PdfUnavailable as error:
+        logger.warning("Report %s is built without its PDF: %s", report.pk, error)
     files.append(("csv", f"{stem}-tables.zip", "application/zip", report_csv_zip(content=content)))
     document = {"content": content, "checkpoint": checkpoint}
     files.append(("json", f"{stem}.json", "application/json", json.dumps(document, ensure_ascii=False, indent=1).encode()))
@@ -40,36 +44,50 @@ def report_files(*, report, content: dict, checkpoint: dict) -> list[tuple[str, 
 
 
 def report_html(*, content: dict, checkpoint: dict) -> str:
-    return render_to_string("comments/digests/report.html", {"c": content, "checkpoint": checkpoint, "charts": report_charts(content)})
+    drawn = report_charts(content)
+    context = {"c": content, "checkpoint": checkpoint, "charts": drawn, "provisions": list(zip(content["provisions"], drawn["heat_maps"])),
+               "language": get_language() or "en"}
+    return render_to_string("comments/digests/report.html", context)
 
 
 def report_charts(content: dict) -> dict:
-    """Inline SVG charts (comments.digests.charts), or none when that module is not installed: the tables carry the same figures."""
-    charts = _optional("comments.digests.charts")
-    if charts is None:
-        return {}
-    drawn = {}
-    for name, function, argument in (
-        ("heat_maps", "heat_map_svg", None),
-        ("trend", "line_chart_svg", content["trend"]),
-        ("stances", "bar_chart_svg", content["stances"]),
-    ):
-        draw = getattr(charts, function, None)
-        if draw is None:
-            continue
-        if name == "heat_maps":
-            drawn[name] = [draw(tree) for tree in content["provisions"]]
-        else:
-            drawn[name] = draw(argument)
-    return drawn
+    """The report's charts as inline SVG (comments.digests.charts): a heat map per version commented on, the
+    trend, the stance mix. The tables below them carry the same figures, for screen readers and spreadsheets."""
+    return {
+        "heat_maps": [
+            charts.heatmap_svg(
+                heat_map_sections(tree),
+                title=_("Comments per article: %(document)s, %(version)s") % {"document": tree["document"]["title"], "version": tree["version"]["label"]},
+                translate=_, id_prefix=f"heat-{tree['version']['id']}",
+            )
+            for tree in content["provisions"]
+        ],
+        "trend": charts.trend_svg([(row["day"], row["comments"]) for row in content["trend"]], title=_("Comments per day"), translate=_),
+        "stances": charts.bars_svg([(row["label"], row["comments"]) for row in content["stances"]], title=_("Stances"), translate=_),
+        "respondents": charts.bars_svg([(row["label"], row["comments"]) for row in content["respondents"]], title=_("Respondents"), translate=_),
+    }
 
 
-def _optional(module: str):
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        logger.info("%s is not installed; reports are built without it", module)
-        return None
+def heat_map_sections(tree: dict) -> list[dict]:
+    """The content's provision tree as the heat map takes it: each top-level node a band, every article below it a cell."""
+
+    def articles(node: dict) -> list[dict]:
+        found = []
+        for child in node["children"]:
+            if child["kind"] == "article":
+                found.append({"label": _("Art. %(number)s") % {"number": child["number"] or child["path"]}, "count": child["comments"]})
+            else:
+                found.extend(articles(child))
+        return found
+
+    return [{"label": _node_label(node), "count": node["comments"], "children": articles(node)} for node in tree["sections"]]
+
+
+def _node_label(node: dict) -> str:
+    if node["kind"] == "article":
+        return _("Art. %(number)s") % {"number": node["number"] or node["path"]}
+    label = f"{node['number'] or node['path']}"
+    return f"{label} {node['heading']}".strip() if node["heading"] else label
 
 
 def spreadsheet_safe(value) -> str:
