@@ -1,5 +1,6 @@
 """Digest reports' pages and API: who sees and asks for what, the progress and downloads, the checkpoints page,
 bad input (a specific 400, nothing saved), the OpenAPI schema, and the PDF of the demo's version report."""
+import datetime
 import shutil
 import subprocess
 
@@ -165,3 +166,18 @@ def test_the_pdf_of_the_version_report_has_its_pages_drawn(version_report, tmp_p
     (tmp_path.parent / "digest-text.txt").write_text(text)
     text = " ".join(text.split())
     assert "Comparative table" in text and "spiritual and moral values" in text and version_report.chain_head[:16] in text.replace(" ", "")
+
+
+def test_the_list_page_and_endpoint_read_a_bounded_number_of_queries(client, story, member, django_assert_max_num_queries):
+    for day in range(1, 6):  # five built reports, each with its files
+        report = services.digest_request(
+            consultation=story, kind=Kind.ON_DEMAND, requested_by=member,
+            period_start=datetime.datetime(2026, 1, day, tzinfo=datetime.UTC), period_end=datetime.datetime(2026, 1, day + 1, tzinfo=datetime.UTC),
+        )
+        services.digest_build(report_id=report.pk)
+    client.force_login(member)
+    with django_assert_max_num_queries(12):
+        listed = client.get("/api/v1/reports/", {"consultation": story.slug}).json()
+    assert len(listed["results"]) == 5 and all(row["checkpoint_holds"] for row in listed["results"])
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("digest-list", args=[story.slug])).status_code == 200

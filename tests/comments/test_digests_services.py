@@ -224,3 +224,17 @@ def test_a_checkpoint_holds_until_a_receipt_is_altered(demo, member, comments):
         )
     assert selectors.checkpoint_holds(report=report) is False
     assert [holds for _report, holds in selectors.digest_checkpoints(consultation=demo)] == [False]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_whose_worker_died_is_finished_by_the_next(celery_worker, demo, member, comments, settings):
+    """A worker killed mid-report leaves it RUNNING with a stale heartbeat; the sweep queues it and the next worker takes it over."""
+    report = services.digest_request(consultation=demo, kind=Kind.ON_DEMAND, requested_by=member)
+    assert wait_for(lambda: DigestReport.objects.get(pk=report.pk).status == DigestReport.Status.DONE, 30)
+    DigestFile.objects.filter(report=report).delete()
+    stale = timezone.now() - datetime.timedelta(seconds=settings.BACKGROUND_JOB_STALE_SECONDS + 60)
+    DigestReport.objects.filter(pk=report.pk).update(status=jobs.Status.RUNNING, progress=0.4, heartbeat_at=stale, started_at=stale)
+    assert jobs.job_sweep() >= 1
+    assert wait_for(lambda: DigestReport.objects.get(pk=report.pk).status == DigestReport.Status.DONE, 30)
+    report.refresh_from_db()
+    assert report.attempts == 2 and report.files.filter(format="json").count() == 1
