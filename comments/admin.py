@@ -57,3 +57,4 @@ class OutboxEmailAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+from comments.digests import admin as _digests_admin  # noqa: E402,F401  registers the digest reports

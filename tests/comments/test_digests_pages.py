@@ -181,3 +181,20 @@ def test_the_list_page_and_endpoint_read_a_bounded_number_of_queries(client, sto
     assert len(listed["results"]) == 5 and all(row["checkpoint_holds"] for row in listed["results"])
     with django_assert_max_num_queries(14):
         assert client.get(reverse("digest-list", args=[story.slug])).status_code == 200
+
+
+def test_the_admin_lists_reports_and_retries_failed_ones(client, story, member, admin_user):
+    report = services.digest_request(consultation=story, kind=Kind.VERSION, version=DraftVersion.objects.get(document__slug="constitution", number=1))
+    DigestReport.objects.filter(pk=report.pk).update(version=None)
+    with pytest.raises(Exception):
+        services.digest_build(report_id=report.pk)
+    client.force_login(admin_user)
+    assert client.get("/admin/comments/digestreport/").status_code == 200
+    assert client.get(f"/admin/comments/digestreport/{report.pk}/change/").status_code == 200
+    client.post("/admin/comments/digestreport/", {"action": "retry_selected", "_selected_action": [report.pk]})
+    report.refresh_from_db()
+    assert report.status == DigestReport.Status.PENDING
+
+
+def test_the_consultation_page_links_its_reports(client, story):
+    assert reverse("digest-list", args=[story.slug]).encode() in client.get(reverse("consultation-detail", args=[story.slug])).content

@@ -238,3 +238,30 @@ def test_a_report_whose_worker_died_is_finished_by_the_next(celery_worker, demo,
     assert wait_for(lambda: DigestReport.objects.get(pk=report.pk).status == DigestReport.Status.DONE, 30)
     report.refresh_from_db()
     assert report.attempts == 2 and report.files.filter(format="json").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_requests_for_the_same_inputs_make_one_report(demo, member, comments):
+    """Both callers compute the same inputs hash; the unique constraint lets one insert win and the other read it."""
+    import threading
+
+    from django.db import connections
+
+    barrier, results, errors = threading.Barrier(2), [], []
+
+    def ask():
+        try:
+            barrier.wait(5)
+            results.append(services.digest_request(consultation=demo, kind=Kind.ON_DEMAND, requested_by=member).pk)
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert not errors and len(results) == 2 and results[0] == results[1]
+    assert DigestReport.objects.count() == 1
