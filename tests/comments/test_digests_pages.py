@@ -198,3 +198,17 @@ def test_the_admin_lists_reports_and_retries_failed_ones(client, story, member, 
 
 def test_the_consultation_page_links_its_reports(client, story):
     assert reverse("digest-list", args=[story.slug]).encode() in client.get(reverse("consultation-detail", args=[story.slug])).content
+
+
+def test_the_checkpoints_page_shows_a_broken_checkpoint(client, version_report, story):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE comments_receipt SET chain_hash = %s WHERE consultation_id = %s AND sequence = %s",
+            ["e" * 64, story.pk, version_report.chain_length],
+        )
+    page = client.get(reverse("digest-checkpoints", args=[story.slug]))
+    assert b"No: broken" in page.content
+    detail = client.get(reverse("digest-detail", args=[story.slug, version_report.pk]))
+    assert b"no longer carries this hash" in detail.content

@@ -265,3 +265,26 @@ def test_two_concurrent_requests_for_the_same_inputs_make_one_report(demo, membe
         thread.join(20)
     assert not errors and len(results) == 2 and results[0] == results[1]
     assert DigestReport.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_builds_each_kind_of_report(celery_worker, story, member):
+    """A daily digest, the version report of draft 2 and an on-demand report of one document, each built by the
+    worker, with its totals as the database counts them."""
+    demo = story
+    end = timezone.now() + datetime.timedelta(minutes=1)
+    version = _version(demo, 2)
+    reports = [
+        services.digest_request(consultation=demo, kind=Kind.DAILY, period_start=end - datetime.timedelta(days=1), period_end=end),
+        services.digest_request(consultation=demo, kind=Kind.VERSION, version=version),
+        services.digest_request(consultation=demo, kind=Kind.ON_DEMAND, requested_by=member, document=version.document),
+    ]
+    for report in reports:
+        assert wait_for(lambda report=report: DigestReport.objects.get(pk=report.pk).status == DigestReport.Status.DONE, 60), report
+    published = Comment.objects.filter(consultation=demo, status="published", is_official=False)
+    daily, version_report, on_demand = (_json(report)["content"] for report in reports)
+    assert daily["totals"]["published"] == published.filter(created_at__gte=end - datetime.timedelta(days=1), created_at__lt=end).count()
+    assert version_report["totals"]["published"] == published.filter(version=version).count()
+    assert version_report["comparison"]["table"]
+    assert on_demand["totals"]["published"] == published.filter(version__document=version.document).count()
+    assert on_demand["accounted_for"]["total"] == published.filter(version__document=version.document).count()
