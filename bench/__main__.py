@@ -14,6 +14,7 @@ BENCHMARKS = {
     "reading": "bench.comment_reading",
     "alignment": "bench.alignment",
     "campaigns": "bench.campaigns",
+    "digests": "bench.digests",
 }
 
 
