@@ -8,6 +8,7 @@ from celery import shared_task
 from django.conf import settings
 
 from comments.campaigns import services as campaigns
+from comments.digests import schedule
 from comments.digests import services as digests
 from comments.notifications import services as notifications
 
@@ -45,3 +46,16 @@ def digest_build(report_id: int) -> str | None:
     twice or swept builds nothing twice; transient failures are queued again by the job contract, with backoff."""
     report = digests.digest_build(report_id=report_id)
     return report.status if report else None
+
+
+@shared_task
+def digests_daily_request() -> list[int]:
+    """Beat, once a day (settings.DIGEST_DAILY_HOUR): yesterday's daily digest of each open consultation with a
+    commission (comments.digests.schedule); its members are e-mailed when it is built."""
+    return [report.pk for report in schedule.digests_daily_request()]
+
+
+@shared_task
+def digests_version_reports_due() -> list[int]:
+    """Beat, every few minutes: the version report of each comment phase that has closed without one."""
+    return [report.pk for report in schedule.digests_version_reports_due()]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from config.errors import InvalidState, NotFound, PermissionDenied
 from consult.models import CommissionMembership, Consultation, ConsultationDocument, Participant, Phase, ProvisionFollow
+from consult.signals import phase_closed
 from drafts.models import Document, DraftVersion, Provision
 from drafts.selectors import PUBLIC_STATUSES
 
@@ -85,6 +86,7 @@ def phase_close(*, phase: Phase, at: datetime.datetime | None = None) -> Phase:
         phase.closes_at = at
         phase.full_clean()
         phase.save(update_fields=["closes_at"])
+        phase_closed.send(sender=Phase, phase=phase)  # e.g. the version report of a comment phase (comments.digests)
     return phase
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comments.chain.selectors import chain_head
+from comments.digests.emails import digest_daily_emails_add
 from comments.digests.models import DigestFile, DigestReport
 from comments.digests.selectors import digest_can_request
 from comments.models import Comment, ConcernEvent
@@ -154,6 +155,8 @@ def digest_build(*, report_id: int) -> DigestReport | None:
                 )
                 for fmt, filename, content_type, data in files
             ])
+            # The daily digest's e-mails commit with the report: a build retried or delivered twice writes none twice.
+            digest_daily_emails_add(report=report, content=content, formats={fmt for fmt, *_rest in files})
     except jobs.JobLost:
         logger.warning("Digest report %s was taken over by another worker; this attempt's files are dropped", report_id)
     except SoftTimeLimitExceeded as error:

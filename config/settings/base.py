@@ -2,6 +2,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -184,7 +185,20 @@ CELERY_TASK_TRACK_STARTED = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing a task must never hang a request when Redis is down (the outbox catches up later).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2, "max_retries": 1}
+# Beat reads crontab hours in the site's time zone (Celery's default would be UTC).
+CELERY_TIMEZONE = TIME_ZONE
+# The daily digest of the previous local day is asked for at this hour and minute (local time) and e-mailed to each
+# commission member once it is built; comment phases closed without a version report are looked for every few minutes
+# (closed within the last DIGEST_VERSION_REPORT_WINDOW_DAYS).
+DIGEST_DAILY_HOUR = env.int("DIGEST_DAILY_HOUR", default=6)
+DIGEST_DAILY_MINUTE = env.int("DIGEST_DAILY_MINUTE", default=0)
+DIGEST_VERSION_REPORT_SCAN_SECONDS = env.int("DIGEST_VERSION_REPORT_SCAN_SECONDS", default=5 * 60)
+DIGEST_VERSION_REPORT_WINDOW_DAYS = env.int("DIGEST_VERSION_REPORT_WINDOW_DAYS", default=30)
 CELERY_BEAT_SCHEDULE = {
+    "digests-daily": {
+        "task": "comments.tasks.digests_daily_request", "schedule": crontab(hour=DIGEST_DAILY_HOUR, minute=DIGEST_DAILY_MINUTE),
+    },
+    "digests-version-reports": {"task": "comments.tasks.digests_version_reports_due", "schedule": float(DIGEST_VERSION_REPORT_SCAN_SECONDS)},
     "outbox-sweep": {"task": "comments.tasks.outbox_sweep", "schedule": 60.0},
     "campaigns-sweep": {"task": "comments.tasks.campaigns_sweep", "schedule": 60.0},
     "background-jobs-sweep": {"task": "config.jobs.background_jobs_sweep", "schedule": 60.0},
