@@ -250,6 +250,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs each page it lays out at INFO ("Step 5 - Creating layout - Page 12"): not worth a worker's log.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # Digest reports (comments/digests): each query of a report is bounded, and so is the worker's task.
