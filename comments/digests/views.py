@@ -4,6 +4,7 @@ Work without JavaScript (a meta refresh while a report is being built; the scrip
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from config.errors import ApplicationError, PermissionDenied
 from consult import selectors as consult_selectors
 
 REFRESH_SECONDS = 3
+PAGE_SIZE = 25
 
 
 def _documents(consultation):
@@ -43,11 +45,11 @@ def digest_list_view(request, slug):
             else:
                 messages.success(request, _("The report is queued; this page shows its progress."))
                 return redirect("digest-detail", consultation.slug, report.pk)
-    reports = selectors.digest_list(consultation=consultation, user=request.user)[:100]
+    page = Paginator(selectors.digest_list(consultation=consultation, user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     status = 400 if form is not None and form.errors else 200
     return render(
         request, "comments/digests/list.html",
-        {"consultation": consultation, "reports": reports, "form": form, "can_request": can_request}, status=status,
+        {"consultation": consultation, "reports": page.object_list, "page": page, "form": form, "can_request": can_request}, status=status,
     )
 
 

@@ -185,6 +185,22 @@ def test_the_list_page_and_endpoint_read_a_bounded_number_of_queries(client, sto
         assert client.get(reverse("digest-list", args=[story.slug])).status_code == 200
 
 
+def test_the_list_page_is_paginated(client, story, member):
+    from comments.digests.views import PAGE_SIZE
+
+    for day in range(1, PAGE_SIZE + 3):  # queued, never built: a list shows them too
+        services.digest_request(
+            consultation=story, kind=Kind.ON_DEMAND, requested_by=member,
+            period_start=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(days=day),
+            period_end=datetime.datetime(2025, 1, 2, tzinfo=datetime.UTC) + datetime.timedelta(days=day),
+        )
+    client.force_login(member)
+    first = client.get(reverse("digest-list", args=[story.slug])).content.decode()
+    assert 'rel="next"' in first and "Page 1 of 2" in first
+    second = client.get(reverse("digest-list", args=[story.slug]), {"page": 2}).content.decode()
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+
+
 def test_the_admin_lists_reports_and_retries_failed_ones(client, story, member, admin_user):
     report = services.digest_request(consultation=story, kind=Kind.VERSION, version=DraftVersion.objects.get(document__slug="constitution", number=1))
     DigestReport.objects.filter(pk=report.pk).update(version=None)
