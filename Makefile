@@ -24,10 +24,10 @@ install: $(STAMP)
 migrate: install
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py migrate --noinput
 
-demo: migrate
+demo: migrate pdf-deps
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py load_demo
 
-run: demo pdf-deps
+run: demo
 	@echo "Serving the demo consultation on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/, user admin / password admin)"
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
