@@ -82,6 +82,30 @@ def _demo_admin(password: str | None):
     return user
 
 
+# The demo's role accounts beside the admin: (username, password, e-mail, display name, commission role or None).
+DEMO_ROLE_ACCOUNTS = (
+    ("member", "member", "member@example.org", "Commission member (demo)", CommissionMembership.Role.REVIEWER),
+    ("citizen", "citizen", "citizen@example.org", "Citizen (demo)", None),
+)
+
+
+def demo_role_accounts_load(*, consultation: Consultation) -> list:
+    """A commission member (a reviewer of the demo's commission) and a citizen, each with a verified e-mail and the
+    password of the README, so that each role can be tried; a second call only sets the passwords again."""
+    users = []
+    with transaction.atomic():
+        for username, password, email, display_name, role in DEMO_ROLE_ACCOUNTS:
+            user, _created = get_user_model().objects.get_or_create(username=username, defaults={"email": email})
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+            services.participant_save(user=user, display_name=display_name)
+            if role:
+                services.commission_member_add(consultation=consultation, user=user, role=role)
+            users.append(user)
+    return users
+
+
 def _demo_commission(consultation: Consultation, admin) -> None:
     services.commission_member_add(consultation=consultation, user=admin, role=CommissionMembership.Role.CHAIR)
 

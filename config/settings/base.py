@@ -96,13 +96,14 @@ LOGIN_URL = "account_login"
 
 # Accounts (django-allauth): e-mail is the login and must be verified before commenting;
 # the public only ever sees the participant's display name.
-ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_LOGIN_METHODS = {"email", "username"}  # the demo's accounts sign in by name (admin / admin)
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_SIGNUP_FORM_CLASS = "consult.forms.ParticipantSignupForm"
+ACCOUNT_FORMS = {"login": "consult.account_forms.UsernameOrEmailLoginForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_USER_DISPLAY = "consult.selectors.participant_display_name"
 # Behind a reverse proxy, how many X-Forwarded-For hops to trust when counting "per IP" limits.

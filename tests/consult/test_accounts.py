@@ -221,7 +221,7 @@ def test_header_when_signed_out_offers_sign_in_and_sign_up(client):
     page = client.get(reverse("consultation-list")).content.decode()
 
     assert f'href="{reverse("account_login")}?next=/"' in page
-    assert f'href="{reverse("account_signup")}"' in page and "Create an account" in page
+    assert f'href="{reverse("account_signup")}?next=/"' in page and "Create an account" in page  # back here after sign-up
     assert "Sign out" not in page
 
 

@@ -18,19 +18,21 @@ PASSWORD = "correct horse battery"  # tests.factories.UserFactory
 
 PAGES = {
     "/accounts/login/": {
-        "title": {"kk": "Кіру", "en": "Sign In"},
-        "kk": ["Егер әлі есептік жазбаңыз болмаса, алдымен", "Құпиясөзді ұмыттыңыз ба?", "Мені есте сақтау"],
-        "en": ["Sign In", "If you have not created an account yet", "Forgot your password?", "Remember Me"],
+        # The page's title, heading and button are the site's "Sign in" (our catalogue), not allauth's "Sign In".
+        "title": {"kk": "Кіру", "en": "Sign in"},
+        "kk": ["Пайдаланушы аты немесе электрондық пошта", "Құпиясөзді ұмыттыңыз ба?", "Мені есте сақтау"],
+        "en": ["Username or email", "Forgot your password?", "Remember Me"],
     },
     "/accounts/signup/": {
-        "title": {"kk": "Тіркелу", "en": "Signup"},
+        # "Create an account" (our catalogue) everywhere, never allauth's "Signup" / "Sign Up".
+        "title": {"kk": "Тіркелу", "en": "Create an account"},
         "kk": [
             "Есептік жазбаңыз бар ма?",
             "Құпиясөз (қайталап)",
             # Django's password validators: Django's own kk catalogue leaves them untranslated.
             "Құпиясөз кемінде 8 таңбадан тұруы тиіс.",
         ],
-        "en": ["Sign Up", "Already have an account?", "Password (again)", "Your password must contain at least"],
+        "en": ["Already have an account?", "Password (again)", "Your password must contain at least"],
     },
     "/accounts/password/reset/": {
         "title": {"kk": "Құпиясөзді қалпына келтіру", "en": "Password Reset"},

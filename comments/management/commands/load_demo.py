@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from comments.demo_data import demo_comments_load, demo_next_draft_load
-from consult.demo_data import demo_consultation_load
+from consult.demo_data import demo_consultation_load, demo_role_accounts_load
 
 
 class Command(BaseCommand):
@@ -12,7 +12,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--admin-password", default="admin", help='Password of the demo "admin" account.')
-        parser.add_argument("--no-admin", action="store_true", help="Do not create the demo admin account.")
+        parser.add_argument(
+            "--no-admin", action="store_true",
+            help='Do not create the demo accounts ("admin", the commission member "member" and the citizen "citizen").',
+        )
         parser.add_argument("--no-comments", action="store_true", help="Load the drafts only.")
         parser.add_argument(
             "--no-next-draft", action="store_true",
@@ -21,6 +24,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, admin_password, no_admin, no_comments, no_next_draft, **options):
         consultation = demo_consultation_load(admin_password=None if no_admin else admin_password)
+        if not no_admin:
+            demo_role_accounts_load(consultation=consultation)
         if not no_comments:
             demo_comments_load(consultation=consultation)
         if not no_next_draft:
