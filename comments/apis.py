@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -105,6 +105,26 @@ class CommentRecordSerializer(serializers.Serializer):
         return selectors.comment_public_record(comment)
 
 
+class CommentRevisionSerializer(serializers.Serializer):
+    """An earlier text of a corrected comment (comments.selectors.comment_revisions_public)."""
+
+    stance = serializers.ChoiceField(choices=Comment.Stance.choices)
+    body = serializers.CharField()
+    proposed_wording = serializers.CharField()
+    replaced_at = serializers.DateTimeField(help_text="When the author replaced this text by a correction.")
+
+
+class CommentDetailSerializer(CommentRecordSerializer):
+    """One comment's public record with the history of its corrections (oldest first; empty for a hidden or withdrawn comment)."""
+
+    revisions = CommentRevisionSerializer(many=True)
+
+    def to_representation(self, comment):
+        record = selectors.comment_public_record(comment)
+        record["revisions"] = CommentRevisionSerializer(selectors.comment_revisions_public(comment), many=True).data
+        return record
+
+
 class CommentFilterSerializer(serializers.Serializer):
     consultation = serializers.SlugField(required=False)
     version = serializers.IntegerField(required=False)
@@ -155,6 +175,13 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         Follow `next` (or `previous`) for the next page: every comment comes exactly once, in every order.
         A cursor that was not given by a link is refused (400, code invalid_cursor)."""
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses=CommentDetailSerializer)
+    def retrieve(self, request, pk=None):
+        """One comment, with `revisions`: the earlier texts of a corrected comment (its first one is what the receipt hashed)."""
+        if not str(pk).isdigit():
+            raise Http404
+        return Response(CommentDetailSerializer(selectors.comment_get(comment_id=int(pk))).data)
 
     @extend_schema(request=CommentSubmitSerializer, responses={201: CommentRecordSerializer})
     def create(self, request):

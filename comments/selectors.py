@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
 from django.db.models import (
@@ -94,6 +95,9 @@ def comment_list_for_provision(
         comments = top_level.filter(provision_id__in=provision_ids)
     rows = list(comments[: limit + 1])
     prefetch_related_objects(rows, Prefetch("replies", queryset=Comment.objects.select_related("receipt", "provision").order_by("id")))
+    # The history of corrected comments, shown on the page: one query, and none when nothing was corrected.
+    corrected = [comment for row in rows for comment in (row, *row.replies.all()) if comment.edited_at]
+    prefetch_related_objects(corrected, "revisions")
     return _page_of(rows, cursor=cursor, limit=limit)
 
 
@@ -410,6 +414,25 @@ def comment_public_record(comment: Comment) -> dict:
         "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
         "withdrawn_at": comment.withdrawn_at.isoformat() if comment.withdrawn_at else None,
     }
+
+
+def comment_correctable(comment: Comment) -> bool:
+    """Can the author still correct this comment (published, and within settings.COMMENT_EDIT_WINDOW_SECONDS)?
+    The same rule as services.comment_edit, for pages that offer the "Correct" link."""
+    window = datetime.timedelta(seconds=settings.COMMENT_EDIT_WINDOW_SECONDS)
+    return comment.status == Comment.Status.PUBLISHED and timezone.now() <= comment.created_at + window
+
+
+def comment_revisions_public(comment: Comment) -> list[dict]:
+    """The earlier texts of a corrected comment, oldest first; none for a hidden or withdrawn one (its words are not public).
+    Uses comment.revisions.all(), so a prefetch (see comment_list_for_provision) saves the query."""
+    if comment.status != Comment.Status.PUBLISHED or not comment.edited_at:
+        return []
+    return [
+        {"stance": revision.stance, "body": revision.body, "proposed_wording": revision.proposed_wording,
+         "replaced_at": revision.replaced_at}
+        for revision in comment.revisions.all()
+    ]
 
 
 @dataclass(frozen=True)

@@ -132,6 +132,7 @@ def receipt_detail_view(request, number):
         "comments/receipt_detail.html",
         {
             "receipt": receipt, "verified": chain_selectors.receipt_check(receipt=receipt),
+            "submitted": chain_selectors.receipt_comment_as_submitted(receipt=receipt, viewer=request.user),
             "head": chain_selectors.chain_head(consultation=receipt.consultation), "is_new": request.GET.get("new") == "1",
         },
     )

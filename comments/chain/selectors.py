@@ -37,6 +37,41 @@ def receipt_get(*, number: str) -> Receipt:
     return receipt
 
 
+@dataclass(frozen=True)
+class SubmittedComment:
+    """A comment's receipt, told in public: what was hashed when it was sent, and where the comment stands now.
+
+    `words_shown` is False for a hidden or withdrawn comment seen by anyone but its author: then the
+    page gives its status (and the moderators' reason), never its words, and `payload`/`canonical` are empty.
+    `matches`: the stored comment, as submitted, still hashes to the receipt's content hash.
+    """
+
+    comment: Comment
+    words_shown: bool
+    payload: dict
+    canonical: str
+    matches: bool
+    corrected: bool
+    stance_label: str = ""
+
+
+def receipt_comment_as_submitted(*, receipt: Receipt, viewer=None) -> SubmittedComment | None:
+    """The comment a receipt records, as submitted (before any correction), for the receipt page; None for a decision."""
+    comment = receipt.comment if receipt.kind == Receipt.Kind.COMMENT else None
+    if comment is None:
+        return None
+    original = CommentRevision.objects.filter(comment=comment).order_by("id").first()
+    payload = receipts.comment_payload(comment, original=original, payload_format=receipt.payload_format)
+    matches = receipts.content_hash(payload) == receipt.content_hash
+    is_author = viewer is not None and viewer.is_authenticated and viewer.pk == comment.author_id
+    words_shown = comment.status == Comment.Status.PUBLISHED or is_author
+    return SubmittedComment(
+        comment=comment, words_shown=words_shown, payload=payload if words_shown else {},
+        canonical=receipts.canonical_content(payload) if words_shown else "", matches=matches, corrected=original is not None,
+        stance_label=str(Comment.Stance(payload["stance"]).label) if words_shown else "",
+    )
+
+
 def receipt_check(*, receipt: Receipt) -> bool:
     """Does this receipt link to the one before it (which must still be there), and does its hash match its content?"""
     previous = receipts.GENESIS_HASH
