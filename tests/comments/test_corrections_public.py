@@ -130,3 +130,9 @@ def test_the_receipt_checker_is_linked_from_the_footer_and_every_comment(client,
     page = client.get(PARAGRAPH).content.decode()
     assert "Check a receipt" in page
     assert f'href="/receipts/{comment.receipt.number}/"' in page and f"Check receipt {comment.receipt.number}" in page
+
+
+@pytest.mark.parametrize("language, words", [("kk", "Жіберілген күйіндегі пікір"), ("ru", "Комментарий в том виде")])
+def test_the_receipt_page_speaks_the_readers_language(client, comment, language, words):
+    page = client.get(f"/receipts/{comment.receipt.number}/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert words in page
