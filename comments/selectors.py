@@ -224,8 +224,8 @@ def comment_counts_by_subtree(*, version: DraftVersion, within: Provision | None
 
 
 class _BodySearchVector(Func):
-    """to_tsvector('simple'::regconfig, COALESCE(body, '')): the expression of the GIN index comment_fulltext
-    (migration 0002), constants included, so that the planner reads that index.
+    """to_tsvector('simple'::regconfig, COALESCE(body, '')): the expression of the GIN index comment_fulltext_published
+    (migrations 0002 and 0016), constants included, so that the planner reads that index.
 
     Not SearchVector("body", config="simple"): it sends 'simple' and '' as parameters, and bound by the
     server (config/settings/base.py), a statement psycopg has prepared soon runs a generic plan, where
@@ -240,11 +240,16 @@ def comment_search(*, comments: QuerySet[Comment], query: str) -> QuerySet[Comme
     """Full-text search of comment bodies: PostgreSQL's text search where available, word containment elsewhere.
 
     On PostgreSQL the comments are those whose _BodySearchVector matches the words (plainto_tsquery), a
-    condition that the GIN index comment_fulltext answers.
+    condition that the GIN index comment_fulltext_published answers.
+    Only published comments are searched: the words of a hidden or withdrawn comment are never matched, as
+    they are never shown (its place in a list without words stays; a search hit would tell its words).
     """
     query = query.strip()
     if not query:
         return comments
+    # A literal, not a parameter: the planner proves the partial index's WHERE status = 'published' (migration 0016)
+    # from it also in a generic plan (server-side binding), where a parameter could be any status.
+    comments = comments.filter(status=RawSQL(f"'{Comment.Status.PUBLISHED.value}'", ()))
     if connection.vendor == "postgresql":
         return comments.alias(body_vector=_BodySearchVector("body")).filter(body_vector=SearchQuery(query, config="simple"))
     for word in query.split():
