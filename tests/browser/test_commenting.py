@@ -41,7 +41,8 @@ def _expect_receipt(page) -> str:
     """The page is a new receipt that verifies; returns its number."""
     expect(page).to_have_url(re.compile(r"/receipts/TARVANIA-2026-\d{7}/\?new=1$"))
     expect(page.locator(".receipt-number")).to_have_text(RECEIPT_NUMBER)
-    expect(page.locator(".verification.ok")).to_contain_text("Verified")
+    expect(page.locator(".verification.ok[role=status]")).to_contain_text("Verified")  # the link in the chain
+    expect(page.locator(".verification.ok:not([role])")).to_contain_text("as submitted, still hashes")  # the text it hashed
     return page.locator(".receipt-number").inner_text()
 
 
