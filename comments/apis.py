@@ -48,7 +48,11 @@ class QuoteSerializer(serializers.Serializer):
 class CommentSubmitSerializer(serializers.Serializer):
     provision = serializers.IntegerField(min_value=1)
     body = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=20_000)
-    stance = serializers.CharField(max_length=32)
+    stance = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, default="",
+        help_text="support, oppose, propose_wording or question: required for a comment; optional for a reply, and "
+        "ignored on an official reply (the commission's answer takes no position).",
+    )
     language = serializers.CharField(max_length=8)
     proposed_wording = serializers.CharField(required=False, allow_blank=True, default="", max_length=20_000)
     quote = QuoteSerializer(required=False, allow_null=True, default=None)
@@ -87,7 +91,9 @@ class CommentRecordSerializer(serializers.Serializer):
     author = serializers.CharField(help_text="Public display name (may be a pseudonym).")
     submitter_type = serializers.ChoiceField(choices=Participant.SubmitterType.choices)
     organisation = serializers.CharField()
-    stance = serializers.ChoiceField(choices=Comment.Stance.choices)
+    stance = serializers.ChoiceField(
+        choices=Comment.Stance.choices, allow_blank=True, help_text="Empty for a reply without a position, and for an official reply.",
+    )
     status = serializers.ChoiceField(choices=Comment.Status.choices)
     moderation_reason = serializers.CharField()
     body = serializers.CharField()
@@ -108,7 +114,7 @@ class CommentRecordSerializer(serializers.Serializer):
 class CommentRevisionSerializer(serializers.Serializer):
     """An earlier text of a corrected comment (comments.selectors.comment_revisions_public)."""
 
-    stance = serializers.ChoiceField(choices=Comment.Stance.choices)
+    stance = serializers.ChoiceField(choices=Comment.Stance.choices, allow_blank=True)
     body = serializers.CharField()
     proposed_wording = serializers.CharField()
     replaced_at = serializers.DateTimeField(help_text="When the author replaced this text by a correction.")

@@ -138,7 +138,7 @@ def demo_comments_load(*, consultation: Consultation) -> int:
         chair = CommissionMembership.objects.filter(consultation=consultation, role="chair").select_related("user").first()
         if chair:
             services.comment_submit(
-                author=chair.user, provision_id=grounds.pk, parent_id=first.pk, official=True, stance="question", language="en",
+                author=chair.user, provision_id=grounds.pk, parent_id=first.pk, official=True, stance="", language="en",
                 body="Thank you. The commission has registered this concern and will answer it before draft 2.",
             )
         senate = services.comment_submit(

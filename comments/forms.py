@@ -10,7 +10,11 @@ from comments.services import QuoteInput
 
 class CommentForm(forms.Form):
     provision = forms.TypedChoiceField(label=_("About"), coerce=int)
-    stance = forms.ChoiceField(label=_("Your position"), choices=Comment.Stance.choices, widget=forms.RadioSelect, initial=Comment.Stance.SUPPORT)
+    # Nothing is pre-selected: the author chooses a position (a reply may leave it blank; see clean()).
+    stance = forms.ChoiceField(
+        label=_("Your position"), choices=Comment.Stance.choices, widget=forms.RadioSelect, required=False,
+        help_text=_("Required: say whether you support or oppose this text, propose other wording, or ask a question."),
+    )
     body = forms.CharField(
         label=_("Your comment"), max_length=BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": BODY_MAX_LENGTH}),
@@ -34,6 +38,12 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["provision"].choices = list(provisions)
 
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("stance") and not cleaned.get("parent") and "stance" not in self.errors:
+            self.add_error("stance", _("Choose your position: support, oppose, propose wording or question."))
+        return cleaned
+
     def quote(self, language: str) -> QuoteInput | None:
         exact = self.cleaned_data.get("quote_exact", "")
         if not exact.strip():
@@ -45,6 +55,6 @@ class CommentForm(forms.Form):
 
 
 class CommentEditForm(forms.Form):
-    stance = forms.ChoiceField(label=_("Your position"), choices=Comment.Stance.choices, widget=forms.RadioSelect)
+    stance = forms.ChoiceField(label=_("Your position"), choices=Comment.Stance.choices, widget=forms.RadioSelect, required=False)
     body = forms.CharField(label=_("Your comment"), max_length=BODY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 6}))
     proposed_wording = forms.CharField(label=_("Wording you propose (optional)"), required=False, max_length=BODY_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))

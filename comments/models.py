@@ -47,7 +47,8 @@ class Comment(models.Model):
     submitter_type = models.CharField(max_length=16, choices=Participant.SubmitterType.choices)
     organisation_name = models.CharField(max_length=200, blank=True)
 
-    stance = models.CharField(max_length=16, choices=Stance.choices)
+    # A comment takes a position; a reply may or may not, and an official reply (the commission's answer) never does.
+    stance = models.CharField(max_length=16, choices=Stance.choices, blank=True)
     body = models.TextField(max_length=BODY_MAX_LENGTH)
     proposed_wording = models.TextField(max_length=BODY_MAX_LENGTH, blank=True)
     language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES)
@@ -91,7 +92,10 @@ class Comment(models.Model):
                 name="comment_quote_span_ordered",
             ),
             models.CheckConstraint(condition=models.Q(status__in=CommentStatus.values), name="comment_status_known"),
-            models.CheckConstraint(condition=models.Q(stance__in=CommentStance.values), name="comment_stance_known"),
+            models.CheckConstraint(
+                condition=models.Q(stance__in=CommentStance.values) | (models.Q(stance="") & models.Q(parent__isnull=False)),
+                name="comment_stance_known",
+            ),
             models.CheckConstraint(
                 condition=~models.Q(status=CommentStatus.HIDDEN) | ~models.Q(moderation_reason=""),
                 name="comment_hidden_has_reason",
@@ -112,7 +116,7 @@ class CommentRevision(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="revisions")
     body = models.TextField()
     proposed_wording = models.TextField(blank=True)
-    stance = models.CharField(max_length=16, choices=Comment.Stance.choices)
+    stance = models.CharField(max_length=16, choices=Comment.Stance.choices, blank=True)
     replaced_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

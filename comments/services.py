@@ -71,7 +71,9 @@ def comment_submit(
     Returns the saved comment with its receipt; raises ApplicationError (400/403/404/429) otherwise.
     """
     body, proposed_wording = body.strip(), proposed_wording.strip()
-    _check_comment_text(body=body, stance=stance, language=language, proposed_wording=proposed_wording)
+    if official and parent_id is not None:
+        stance = ""  # the commission's answer takes no position: it is shown as the answer, never as a stance
+    _check_comment_text(body=body, stance=stance, language=language, proposed_wording=proposed_wording, is_reply=parent_id is not None)
     quoting = bool(quote and quote.exact.strip())
     context = _check_context(
         selectors.comment_submission_context(
@@ -149,13 +151,16 @@ def _check_signed_in(author: AbstractBaseUser | AnonymousUser) -> None:
         raise PermissionDenied(_("Sign in to comment."), code="not_authenticated")
 
 
-def _check_comment_text(*, body: str, stance: str, language: str, proposed_wording: str) -> None:
+def _check_comment_text(*, body: str, stance: str, language: str, proposed_wording: str, is_reply: bool = False) -> None:
+    """A comment states its position (nothing is chosen for the author); a reply may leave it blank."""
     fields: dict[str, list[str]] = {}
     if not body:
         fields["body"] = [_("Write your comment.")]
     elif len(body) > BODY_MAX_LENGTH:
         fields["body"] = [_("A comment can be at most %(max)d characters; this one has %(n)d.") % {"max": BODY_MAX_LENGTH, "n": len(body)}]
-    if stance not in Comment.Stance.values:
+    if not stance and not is_reply:
+        fields["stance"] = [_("Choose your position: support, oppose, propose wording or question.")]
+    elif stance and stance not in Comment.Stance.values:
         fields["stance"] = [_("Choose support, oppose, propose wording or question.")]
     if stance == Comment.Stance.PROPOSE_WORDING and not proposed_wording:
         fields["proposed_wording"] = [_("Give the wording you propose.")]
@@ -204,9 +209,11 @@ def comment_edit(*, comment_id: int, author: AbstractBaseUser, body: str, stance
                 ) % {"minutes": minutes},
                 code="edit_window_closed",
             )
-        stance = stance or comment.stance
+        stance = "" if comment.is_official else (stance or comment.stance)
         proposed_wording = comment.proposed_wording if proposed_wording is None else proposed_wording.strip()
-        _check_comment_text(body=body.strip(), stance=stance, language=comment.language, proposed_wording=proposed_wording)
+        _check_comment_text(
+            body=body.strip(), stance=stance, language=comment.language, proposed_wording=proposed_wording, is_reply=comment.parent_id is not None
+        )
         revision = CommentRevision(comment=comment, body=comment.body, proposed_wording=comment.proposed_wording, stance=comment.stance)
         comment.body, comment.stance, comment.proposed_wording = body.strip(), stance, proposed_wording
         comment.edited_at = timezone.now()

@@ -68,7 +68,7 @@ def receipt_comment_as_submitted(*, receipt: Receipt, viewer=None) -> SubmittedC
     return SubmittedComment(
         comment=comment, words_shown=words_shown, payload=payload if words_shown else {},
         canonical=receipts.canonical_content(payload) if words_shown else "", matches=matches, corrected=original is not None,
-        stance_label=str(Comment.Stance(payload["stance"]).label) if words_shown else "",
+        stance_label=str(Comment.Stance(payload["stance"]).label) if words_shown and payload.get("stance") else "",
     )
 
 

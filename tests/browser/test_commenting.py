@@ -156,8 +156,10 @@ def test_a_keyboard_user_quotes_typed_words_and_sends_the_comment_without_a_mous
     expect(form.locator(".quote-status")).to_have_text("Found in the text.")
     expect(form.locator(".quote-preview")).to_have_text(f"«{WORDS}»")
 
-    _tab_to(page, "#comment-form [name=stance]:checked")
-    page.keyboard.press("ArrowDown")  # moves the choice to the next stance, "Oppose"
+    # No position is chosen for the author: Tab reaches the group's first radio, unchecked; the arrow chooses.
+    _tab_to(page, "#comment-form [name=stance]")
+    expect(form.locator("input[name=stance]:checked")).to_have_count(0)
+    page.keyboard.press("ArrowDown")  # moves to the next stance, "Oppose", and chooses it
     expect(form.locator("input[name=stance][value=oppose]")).to_be_checked()
     _tab_to(page, "#comment-form [name=body]")
     page.keyboard.type("Name the values, or drop the words.")
@@ -201,6 +203,12 @@ def test_without_javascript_the_whole_provision_can_be_commented_and_a_wrong_quo
     expect(page.locator(".quote-button")).to_have_count(0)
 
     form.locator("[name=body]").fill("The whole article needs a closed list of grounds.")
+    with page.expect_navigation() as refused:  # no position is chosen for the author
+        form.get_by_role("button", name="Send comment").click()
+    assert refused.value.status == 400 and Comment.objects.count() == 0
+    expect(form.locator("fieldset.stance .errorlist")).to_contain_text("Choose your position")
+    expect(form.locator("[name=body]")).to_have_value("The whole article needs a closed list of grounds.")
+    form.get_by_role("radio", name="Oppose").check()
     form.get_by_role("button", name="Send comment").click()
     _expect_receipt(page)
     comment = Comment.objects.select_related("provision").get()
@@ -209,6 +217,7 @@ def test_without_javascript_the_whole_provision_can_be_commented_and_a_wrong_quo
     page.goto(ARTICLE_25)
     form.locator("[name=body]").fill("About these words.")
     form.locator("[name=quote_exact]").fill("the right to bear arms")
+    form.get_by_role("radio", name="Question").check()
     with page.expect_navigation() as refused:
         form.get_by_role("button", name="Send comment").click()
     assert refused.value.status == 400
