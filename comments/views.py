@@ -46,7 +46,7 @@ def version_reader_view(request, slug, document_slug, number):
             "languages": draft_selectors.version_text_languages(version=version),
             "tree": tree,
             "counts": selectors.comment_counts_by_subtree(version=version),
-            "open_phase": consult_selectors.phase_open_for_version(version=version),
+            **_comment_phases(consultation, document, version),
             "removed_comments": selectors.comments_on_removed_provisions(version=version)[:50],
             "previous_version": draft_selectors.draft_version_previous(version=version),
         },
@@ -85,7 +85,7 @@ def provision_detail_view(request, slug, document_slug, number, provision_path, 
             "blocked": blocked,
             # One query for the page, however many comments: the flag the commission's buttons are shown by.
             "acts_for_commission": consult_selectors.can_act_for_commission(user=request.user, consultation=consultation),
-            "open_phase": consult_selectors.phase_open_for_version(version=version),
+            **_comment_phases(consultation, document, version),
             "carried": selectors.comments_carried_forward(provision=node.provision),
             "is_followed": consult_selectors.provision_is_followed(user=request.user, provision=node.provision),
         },
@@ -219,6 +219,13 @@ def _comment_url(comment) -> str:
         reverse("provision-detail", args=[consultation.slug, comment.version.document.slug, comment.version.number, comment.provision.path])
         + f"#comment-{comment.pk}"
     )
+
+
+def _comment_phases(consultation: Consultation, document: Document, version: DraftVersion) -> dict:
+    """The comment phases open now on the document's drafts (one query), and the one on this version if any:
+    what the page says about where to comment now (templates/consult/_comment_now.html)."""
+    open_phases = consult_selectors.comment_phases_open(consultation=consultation, document_id=document.pk)
+    return {"open_phases": open_phases, "open_phase": next((phase for phase in open_phases if phase.version_id == version.pk), None)}
 
 
 def _comment_blocked(user, provision_id: int) -> ApplicationError | None:

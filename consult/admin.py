@@ -1,9 +1,17 @@
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from config.errors import ApplicationError
+from consult import selectors, services
 from consult.models import CommissionMembership, Consultation, ConsultationDocument, Phase
+from drafts.models import DraftVersion
 
 
 class ConsultationDocumentInline(admin.TabularInline):
@@ -37,6 +45,35 @@ class PhaseInline(admin.TabularInline):
     fields = ["kind", "title", "version", "opens_at", "closes_at"]
 
 
+class VersionPublishForm(forms.Form):
+    """Publish a version and, in the same step, move the public comment to it (services.version_publish_with_phase)."""
+
+    consultation = forms.ModelChoiceField(queryset=Consultation.objects.none(), label=gettext_lazy("Consultation"))
+    close_previous = forms.BooleanField(
+        required=False, initial=True, label=gettext_lazy("Close the comment phase open now on the earlier drafts"),
+    )
+    open_phase = forms.BooleanField(required=False, initial=True, label=gettext_lazy("Open a comment phase on this version"))
+    title = forms.CharField(required=False, max_length=300, label=gettext_lazy("Title of the new phase"),
+                            help_text=gettext_lazy("Leave empty for “Public comment on <version>”."))
+    opens_at = forms.DateTimeField(required=False, label=gettext_lazy("Opens at"), help_text=gettext_lazy("Empty: now."),
+                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    closes_at = forms.DateTimeField(required=False, label=gettext_lazy("Closes at"),
+                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+    def __init__(self, *args, version: DraftVersion, **kwargs):
+        super().__init__(*args, **kwargs)
+        consultations = Consultation.objects.filter(document_links__document_id=version.document_id).distinct()
+        self.fields["consultation"].queryset = consultations
+        if len(consultations) == 1:
+            self.fields["consultation"].initial = consultations[0].pk
+
+    def clean(self):
+        data = super().clean()
+        if data.get("open_phase") and not data.get("closes_at"):
+            self.add_error("closes_at", _("Give the date the new comment phase closes, or do not open one."))
+        return data
+
+
 class MembershipInline(admin.TabularInline):
     model = CommissionMembership
     extra = 0
@@ -50,3 +87,44 @@ class ConsultationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     search_fields = ["title"]
     inlines = [ConsultationDocumentInline, PhaseInline, MembershipInline]
+
+    def get_urls(self):
+        return [
+            path("publish-version/<int:version_id>/", self.admin_site.admin_view(self.version_publish_view),
+                 name="consult_version_publish"),
+        ] + super().get_urls()
+
+    def version_publish_view(self, request, version_id):
+        """Publish a version being prepared and move the comment phase to it, after a confirmation page
+        that says which phases close and whether one opens (if none does, that nobody can comment)."""
+        if not (request.user.has_perm("drafts.change_draftversion") and request.user.has_perm("consult.change_phase")):
+            raise PermissionDenied
+        version = get_object_or_404(DraftVersion.objects.select_related("document"), pk=version_id)
+        form = VersionPublishForm(request.POST or None, version=version)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                phase = services.version_publish_with_phase(
+                    version=version, by=request.user, consultation=data["consultation"], close_previous=data["close_previous"],
+                    opens_at=data["opens_at"] if data["open_phase"] else None,
+                    closes_at=data["closes_at"] if data["open_phase"] else None, title=data["title"],
+                )
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                if phase is None:
+                    self.message_user(request, _("%(version)s published. No draft of it is open for comment now.")
+                                      % {"version": version.label}, messages.WARNING)
+                else:
+                    self.message_user(request, _("%(version)s published; “%(phase)s” is open for comment.")
+                                      % {"version": version.label, "phase": phase.title}, messages.SUCCESS)
+                return redirect("admin:consult_consultation_change", data["consultation"].pk)
+        open_now = [
+            phase for consultation in form.fields["consultation"].queryset
+            for phase in selectors.comment_phases_open(consultation=consultation, document_id=version.document_id)
+        ]
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "version": version, "form": form,
+            "open_now": open_now, "title": _("Publish %(version)s and move the comment phase") % {"version": version},
+        }
+        return TemplateResponse(request, "admin/consult/version_publish.html", context)

@@ -61,6 +61,20 @@ def phase_open_for_version(*, version: DraftVersion) -> Phase | None:
     )
 
 
+def comment_phases_open(*, consultation: Consultation, document_id: int | None = None) -> list[Phase]:
+    """The comment phases open now in the consultation (optionally on one document's versions), soonest to close
+    first, with their version and document: what every page says about where one may comment now. One query."""
+    phases = (
+        Phase.objects.open_at(timezone.now())
+        .filter(consultation=consultation, kind=Phase.Kind.COMMENT)
+        .select_related("version__document")
+        .order_by("closes_at", "id")
+    )
+    if document_id is not None:
+        phases = phases.filter(version__document_id=document_id)
+    return list(phases)
+
+
 def can_act_for_commission(*, user: AbstractBaseUser | AnonymousUser, consultation: Consultation) -> bool:
     """Whether the user acts for this consultation's commission: moderates its comments (hides, restores,
     dismisses reports, sees the moderation queue) and replies officially in its name.

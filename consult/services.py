@@ -6,15 +6,17 @@ import datetime
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from config.errors import InvalidState, NotFound, PermissionDenied
+from config.errors import ApplicationError, InvalidState, NotFound, PermissionDenied
 from consult.models import CommissionMembership, Consultation, ConsultationDocument, Participant, Phase, ProvisionFollow
 from consult.signals import phase_closed
+from drafts import services as draft_services
 from drafts.models import Document, DraftVersion, Provision
 from drafts.selectors import PUBLIC_STATUSES
 
@@ -88,6 +90,62 @@ def phase_close(*, phase: Phase, at: datetime.datetime | None = None) -> Phase:
         phase.save(update_fields=["closes_at"])
         phase_closed.send(sender=Phase, phase=phase)  # e.g. the version report of a comment phase (comments.digests)
     return phase
+
+
+def version_publish_with_phase(
+    *,
+    version: DraftVersion,
+    by: AbstractBaseUser | None,
+    consultation: Consultation | None = None,
+    close_previous: bool = True,
+    opens_at: datetime.datetime | None = None,
+    closes_at: datetime.datetime | None = None,
+    title: str = "",
+) -> Phase | None:
+    """Publish a version and move the public comment to it, in one transaction: all of it happens or nothing.
+
+    With `close_previous`, the comment phases open now on the document's other versions in the consultation
+    are closed now (each sends `phase_closed`). With `closes_at`, a comment phase on the new version is opened
+    from `opens_at` (default: now) to `closes_at`; without it no phase is opened, and the caller warns that
+    nothing is open for comment. `consultation` defaults to the one consultation covering the document.
+    Returns the new phase, or None. Raises ApplicationError for refused dates, InvalidState for what
+    publishing refuses.
+    """
+    now = timezone.now()
+    if consultation is None:
+        consultations = list(Consultation.objects.filter(document_links__document_id=version.document_id).distinct()[:2])
+        if len(consultations) != 1:
+            raise ApplicationError(
+                _("Choose the consultation whose comment phase follows %(version)s.") % {"version": version.label},
+                code="consultation_required",
+            )
+        consultation = consultations[0]
+    elif not ConsultationDocument.objects.filter(consultation=consultation, document_id=version.document_id).exists():
+        raise ApplicationError(
+            _("%(version)s belongs to a document this consultation does not cover.") % {"version": version.label},
+            code="document_not_covered",
+        )
+    if closes_at is None and opens_at is not None:
+        raise ApplicationError(_("Give the date the new comment phase closes."), code="closes_at_required")
+    with transaction.atomic():
+        version = draft_services.draft_version_publish(version=version, by=by)
+        if close_previous:
+            previous = (
+                Phase.objects.open_at(now)
+                .filter(consultation=consultation, kind=Phase.Kind.COMMENT, version__document_id=version.document_id)
+                .exclude(version=version)
+            )
+            for phase in previous:
+                phase_close(phase=phase, at=now)
+        if closes_at is None:
+            return None
+        try:
+            return phase_create(
+                consultation=consultation, version=version, opens_at=opens_at or now, closes_at=closes_at,
+                title=title.strip() or _("Public comment on %(version)s") % {"version": version.label},
+            )
+        except ValidationError as error:
+            raise ApplicationError(" ".join(error.messages), code="phase_invalid") from error
 
 
 def commission_member_add(*, consultation: Consultation, user: AbstractBaseUser, role: str = CommissionMembership.Role.REVIEWER) -> CommissionMembership:

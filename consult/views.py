@@ -30,7 +30,10 @@ def consultation_list_view(request):
 
 def consultation_detail_view(request, slug):
     consultation = selectors.consultation_get(slug=slug)
-    return render(request, "consult/consultation_detail.html", {"consultation": consultation})
+    return render(
+        request, "consult/consultation_detail.html",
+        {"consultation": consultation, "open_phases": selectors.comment_phases_open(consultation=consultation)},
+    )
 
 
 @login_required
