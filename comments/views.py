@@ -34,6 +34,10 @@ def version_reader_view(request, slug, document_slug, number):
     consultation, document, version = _reader_context(slug, document_slug, number)
     language = _text_language(request, version)
     tree = draft_selectors.provision_tree_for_version(version=version, language=language)
+    previous_version = draft_selectors.draft_version_previous(version=version)
+    changed_marks = (
+        draft_selectors.version_changed_articles(old_version=previous_version, new_version=version) if previous_version else {}
+    )
     return render(
         request,
         "comments/version_reader.html",
@@ -48,7 +52,8 @@ def version_reader_view(request, slug, document_slug, number):
             "counts": selectors.comment_counts_by_subtree(version=version),
             **_comment_phases(consultation, document, version),
             "removed_comments": selectors.comments_on_removed_provisions(version=version)[:50],
-            "previous_version": draft_selectors.draft_version_previous(version=version),
+            "previous_version": previous_version,
+            "changed_marks": changed_marks,
         },
     )
 

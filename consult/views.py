@@ -114,12 +114,20 @@ def comparison_view(request, slug, document_slug, old_number, new_number):
     kind = request.GET.get("kind") if request.GET.get("kind") in ProvisionChange.Kind.values else None
     level = request.GET.get("level") if request.GET.get("level") in ProvisionChange.Level.values else "article"
     section = request.GET.get("section", "").strip() or None
-    changes = draft_selectors.comparison_changes(alignment=alignment, kind=kind, level=level, section=section)
-    page = Paginator(changes, COMPARISON_PAGE_SIZE).get_page(request.GET.get("page"))
+    changes = draft_selectors.comparison_changes(alignment=alignment, kind=kind, level=level, section=section, changed_first=True)
+    page_number = request.GET.get("page")
+    wanted = request.GET.get("change", "")
+    if wanted.isdigit() and not page_number:  # a link to one change (from the reader): the page that holds it
+        pks = list(changes.values_list("pk", flat=True))
+        if int(wanted) in pks:
+            page_number = pks.index(int(wanted)) // COMPARISON_PAGE_SIZE + 1
+    page = Paginator(changes, COMPARISON_PAGE_SIZE).get_page(page_number)
+    rows = draft_selectors.comparison_rows(alignment=alignment, changes=page.object_list)
     context.update(
         {
             "figures": alignment.figures,
-            "rows": draft_selectors.comparison_rows(alignment=alignment, changes=page.object_list),
+            "rows": [row for row in rows if row.change.kind != ProvisionChange.Kind.UNCHANGED],
+            "unchanged_rows": [row for row in rows if row.change.kind == ProvisionChange.Kind.UNCHANGED],
             "page": page,
             "kind": kind,
             "level": level,

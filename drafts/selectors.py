@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 
 from config.errors import NotFound
 from drafts.diff import DiffOp, word_diff
@@ -235,8 +235,13 @@ def is_draft_admin(*, user: AbstractBaseUser | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.is_staff)
 
 
-def comparison_changes(*, alignment, kind: str | None = None, level: str | None = "article", section: str | None = None) -> QuerySet:
-    """The changes of an alignment in reading order, optionally of one level (None: all), kind or section (path prefix)."""
+def comparison_changes(
+    *, alignment, kind: str | None = None, level: str | None = "article", section: str | None = None, changed_first: bool = False,
+) -> QuerySet:
+    """The changes of an alignment in reading order, optionally of one level (None: all), kind or section (path prefix).
+
+    changed_first: the unchanged provisions after all the others (each group in reading order).
+    """
     changes = alignment.changes.prefetch_related("old_provisions", "new_provisions")
     if level:
         changes = changes.filter(level=level)
@@ -246,7 +251,25 @@ def comparison_changes(*, alignment, kind: str | None = None, level: str | None 
         changes = changes.filter(
             Q(new_provisions__path__startswith=section + "/") | Q(old_provisions__path__startswith=section + "/")
         ).distinct()
+    if changed_first:
+        changes = changes.annotate(unchanged_last=Case(When(kind="unchanged", then=Value(1)), default=Value(0)))
+        return changes.order_by("unchanged_last", "order")
     return changes.order_by("order")
+
+
+def version_changed_articles(*, old_version, new_version) -> dict[str, tuple[int, str]]:
+    """The articles of `new_version` that changed since `old_version`: path -> (change id, kind). One query over the
+    alignment (none when the comparison is not computed)."""
+    through = ProvisionChange.new_provisions.through
+    rows = (
+        through.objects.filter(
+            provisionchange__alignment__old_version=old_version, provisionchange__alignment__new_version=new_version,
+            provisionchange__alignment__status=Alignment.Status.DONE, provisionchange__level=ProvisionChange.Level.ARTICLE,
+        )
+        .exclude(provisionchange__kind=ProvisionChange.Kind.UNCHANGED)
+        .values_list("provision__path", "provisionchange_id", "provisionchange__kind")
+    )
+    return {path: (change_id, kind) for path, change_id, kind in rows}
 
 
 def comparison_rows(*, alignment, changes) -> list[ComparisonRow]:
