@@ -73,14 +73,19 @@ class ImportPlan:
         return counts
 
 
-def provision_content_hash(*, kind: str, number: str, path: str, texts: dict[str, PlannedText]) -> str:
-    """SHA-256 of a provision's canonical content: what it is, where it is, and every language's words."""
+def provision_content_hash(
+    *, kind: str, number: str, path: str, texts: dict[str, PlannedText], children: Sequence[str] = (),
+) -> str:
+    """SHA-256 of a provision's canonical content: what it is, where it is, every language's words, and the hashes
+    of its children in reading order (so an article whose paragraphs changed gets a new hash)."""
     canonical = {
         "kind": kind,
         "number": number,
         "path": path,
         "texts": {language: [t.heading, t.text] for language, t in sorted(texts.items())},
     }
+    if children:
+        canonical["children"] = list(children)
     encoded = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
@@ -107,6 +112,16 @@ def import_plan_build(*, authoritative_language: str, sources: Sequence[DraftSou
             continue
         coverage.append(_add_translation(primary, texts, source))
 
+    hashes: dict[int, str] = {}
+    children: dict[int, list[int]] = {}
+    for p in primary:
+        if p.parent is not None:
+            children.setdefault(p.parent, []).append(p.index)
+    for p in reversed(primary):  # children come after their parent in reading order: hash them first
+        hashes[p.index] = provision_content_hash(
+            kind=p.kind, number=p.number, path=p.path, texts=texts[p.index],
+            children=[hashes[child] for child in children.get(p.index, ())],
+        )
     provisions = tuple(
         PlannedProvision(
             index=p.index,
@@ -116,7 +131,7 @@ def import_plan_build(*, authoritative_language: str, sources: Sequence[DraftSou
             number=p.number,
             path=p.path,
             texts=texts[p.index],
-            content_hash=provision_content_hash(kind=p.kind, number=p.number, path=p.path, texts=texts[p.index]),
+            content_hash=hashes[p.index],
         )
         for p in primary
     )

@@ -201,13 +201,20 @@ def provision_text_update(*, provision: Provision, language: str, heading: str, 
         ProvisionText.objects.update_or_create(
             provision=provision, language=language, defaults={"heading": heading, "text": text}
         )
-        texts = {t.language: PlannedText(t.heading, t.text) for t in provision.texts.all()}
-        provision.content_hash = provision_content_hash(
-            kind=provision.kind, number=provision.number, path=provision.path, texts=texts
-        )
-        provision.save(update_fields=["content_hash"])
+        _provision_rehash_upwards(provision)
         _version_rehash(version)
     return provision
+
+
+def _provision_rehash_upwards(provision: Provision) -> None:
+    """Recompute the hash of `provision` and of each of its ancestors (a parent's hash covers its children's)."""
+    node = provision
+    while node is not None:
+        texts = {t.language: PlannedText(t.heading, t.text) for t in ProvisionText.objects.filter(provision=node)}
+        children = list(Provision.objects.filter(parent=node).order_by("order").values_list("content_hash", flat=True))
+        node.content_hash = provision_content_hash(kind=node.kind, number=node.number, path=node.path, texts=texts, children=children)
+        node.save(update_fields=["content_hash"])
+        node = Provision.objects.filter(pk=node.parent_id).first() if node.parent_id else None
 
 
 def draft_version_delete(*, version: DraftVersion) -> None:
