@@ -217,20 +217,7 @@ def campaigns_detect(
     """
     settings = _Settings(threshold, num_perm, shingle_size, min_words)
     bands, rows = settings.bands
-    distinct: dict[str, int] = {}
-    ids: list[list[int]] = []  # distinct text -> its comment ids, ascending
-    hashes: dict[int, np.ndarray] = {}  # distinct text of at least min_words words -> its shingles
-    for comment_id in sorted(texts):
-        words = text_words(texts[comment_id])
-        if not words:
-            continue
-        node = distinct.setdefault(" ".join(words), len(ids))
-        if node == len(ids):
-            ids.append([])
-            if len(words) >= min_words:
-                hashes[node] = shingle_hashes(words, shingle_size)
-        ids[node].append(comment_id)
-    del distinct
+    ids, hashes = _distinct_texts(texts, shingle_size=shingle_size, min_words=min_words)
 
     groups = _UnionFind()
     for _ in ids:
@@ -258,6 +245,25 @@ def campaigns_detect(
     ]
     campaigns.sort(key=lambda campaign: (-campaign.size, campaign.key))
     return campaigns
+
+
+def _distinct_texts(texts: Mapping[int, str], *, shingle_size: int, min_words: int) -> tuple[list[list[int]], dict[int, np.ndarray]]:
+    """Steps 1-3: the distinct texts (node -> its comment ids, ascending; texts without words left out) and the
+    shingles of each distinct text of at least `min_words` words (node -> its shingle hashes)."""
+    distinct: dict[str, int] = {}
+    ids: list[list[int]] = []
+    hashes: dict[int, np.ndarray] = {}
+    for comment_id in sorted(texts):
+        words = text_words(texts[comment_id])
+        if not words:
+            continue
+        node = distinct.setdefault(" ".join(words), len(ids))
+        if node == len(ids):
+            ids.append([])
+            if len(words) >= min_words:
+                hashes[node] = shingle_hashes(words, shingle_size)
+        ids[node].append(comment_id)
+    return ids, hashes
 
 
 def _join_bucket(bucket: list[int], hashes: dict[int, np.ndarray], groups: _UnionFind, threshold: float) -> None:
@@ -321,18 +327,7 @@ def campaign_template(texts: Mapping[int, str], *, shingle_size: int = DEFAULT_S
     A sample of a few hundred is enough (the common shingles are those of more than half of it), which
     bounds the cost for a campaign of any size: what the database-backed campaigns store.
     """
-    distinct: dict[str, int] = {}
-    ids: list[list[int]] = []
-    hashes: dict[int, np.ndarray] = {}
-    for comment_id in sorted(texts):
-        words = text_words(texts[comment_id])
-        if not words:
-            continue
-        node = distinct.setdefault(" ".join(words), len(ids))
-        if node == len(ids):
-            ids.append([])
-            hashes[node] = shingle_hashes(words, shingle_size)
-        ids[node].append(comment_id)
+    ids, hashes = _distinct_texts(texts, shingle_size=shingle_size, min_words=1)
     if not ids:
         return None
     template_id, template = _template(list(range(len(ids))), ids, hashes, texts, shingle_size)

@@ -17,19 +17,24 @@ DECISIONS = [
 ]
 
 
+def database_ids(value, *, message: str) -> list[int]:
+    """Submitted ids (checkbox values) as integers; `message` when one is not a number or out of any id's range."""
+    try:
+        ids = [int(item) for item in (value or [])]
+    except (TypeError, ValueError) as error:
+        raise ValidationError(message, code="invalid") from error
+    if any(not 0 < item < 2**63 for item in ids):  # no database id is out of that range
+        raise ValidationError(message, code="invalid")
+    return ids
+
+
 class CommentIdsField(forms.Field):
     """The checked comments of the triage queue (checkboxes named "comments"), as ids."""
 
     widget = forms.MultipleHiddenInput
 
     def to_python(self, value) -> list[int]:
-        try:
-            ids = [int(item) for item in (value or [])]
-        except (TypeError, ValueError) as error:
-            raise ValidationError(_("Choose comments from the list."), code="invalid") from error
-        if any(not 0 < comment_id < 2**63 for comment_id in ids):  # no database id is out of that range
-            raise ValidationError(_("Choose comments from the list."), code="invalid")
-        return ids
+        return database_ids(value, message=_("Choose comments from the list."))
 
     def validate(self, value) -> None:
         if self.required and not value:
@@ -124,13 +129,7 @@ class IdChoicesField(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def to_python(self, value) -> list[int]:
-        try:
-            ids = [int(item) for item in (value or [])]
-        except (TypeError, ValueError) as error:
-            raise ValidationError(_("Choose from the list."), code="invalid") from error
-        if any(not 0 < item < 2**63 for item in ids):  # no database id is out of that range
-            raise ValidationError(_("Choose from the list."), code="invalid")
-        return ids
+        return database_ids(value, message=_("Choose from the list."))
 
     def valid_value(self, value) -> bool:
         return True
