@@ -6,7 +6,8 @@ so that a service error never surfaces as a 500:
   page with their status (400 for a ValidationError) and message;
 - under /api/ (the views that are not DRF's, such as the exports) they, Http404 and PermissionDenied
   become the API's JSON error shape instead;
-- elsewhere Http404 and PermissionDenied are left to Django (404.html, 403).
+- elsewhere Http404 and PermissionDenied are left to Django (404.html, 403);
+- a request whose path or query holds a NUL character is refused (400) before any view sees it.
 Under ATOMIC_REQUESTS the view's transaction has already been rolled back when this runs: the
 exception went through it.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from config.api.exception_handlers import application_error_from_django
 from config.errors import ApplicationError
@@ -25,6 +27,8 @@ class ApplicationErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if _has_nul(request):
+            return self._response(request, ApplicationError(_("The address contains a NUL character."), code="nul_character"))
         return self.get_response(request)
 
     def process_exception(self, request, exception):
@@ -34,10 +38,18 @@ class ApplicationErrorMiddleware:
             error = application_error_from_django(exception)
         if error is None:
             return None
-        if api:
+        return self._response(request, error)
+
+    def _response(self, request, error: ApplicationError):
+        if request.path.startswith("/api/"):
             response = JsonResponse(error.as_dict(), status=error.status)
         else:
             response = render(request, "error.html", {"error": error}, status=error.status)
         if getattr(error, "retry_after", None):
             response["Retry-After"] = str(error.retry_after)
         return response
+
+
+def _has_nul(request) -> bool:
+    """A NUL in the path or a query value: no text column can hold it (PostgreSQL refuses it), so no view should see it."""
+    return "\x00" in request.path or any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists())
