@@ -6,7 +6,7 @@ drafts app stores, and `match_translations` pairs a translation's provisions wit
 authoritative text's.
 """
 from .flat import flatten, match_translations
-from .model import KINDS, DraftParseError, FlatProvision, ParsedDocument, ParsedProvision
+from .model import KINDS, DraftParseError, FlatProvision, ParsedDocument, ParsedProvision, ParseWarning
 from .parse import parse_text
 from .upload import parse_docx, parse_upload
 
@@ -16,6 +16,7 @@ __all__ = [
     "FlatProvision",
     "ParsedDocument",
     "ParsedProvision",
+    "ParseWarning",
     "flatten",
     "match_translations",
     "parse_docx",

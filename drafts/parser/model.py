@@ -29,12 +29,25 @@ class ParsedProvision:
 
 
 @dataclass(frozen=True)
+class ParseWarning:
+    """Something the parser found doubtful and says rather than hides: a gap in the numbering, an
+    article much longer than the others, tracked changes accepted. `code` is stable (tests, the API),
+    `message` is for people; `line` is the upload's line when there is one."""
+
+    code: str
+    message: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class ParsedDocument:
-    """A whole parsed text: its title, detected language and top-level provisions in order."""
+    """A whole parsed text: its title, detected language, top-level provisions in order, and what
+    the parser found doubtful in it (`warnings`, in reading order)."""
 
     title: str
     language: str
     provisions: tuple[ParsedProvision, ...]
+    warnings: tuple[ParseWarning, ...] = ()
 
 
 @dataclass(frozen=True)
