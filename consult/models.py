@@ -20,17 +20,19 @@ class Consultation(models.Model):
         CLOSED = "closed", _("Closed")
         CONCLUDED = "concluded", _("Concluded")
 
-    title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
-    languages = models.JSONField(default=list, help_text=_('Languages of the consultation, e.g. ["kk", "ru", "en"].'))
-    starts_on = models.DateField(null=True, blank=True)
-    ends_on = models.DateField(null=True, blank=True)
+    title = models.CharField(verbose_name=_("title"), max_length=300)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
+    description = models.TextField(verbose_name=_("description"), blank=True)
+    status = models.CharField(verbose_name=_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    languages = models.JSONField(verbose_name=_("languages"), default=list, help_text=_('Languages of the consultation, e.g. ["kk", "ru", "en"].'))
+    starts_on = models.DateField(verbose_name=_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(verbose_name=_("ends on"), null=True, blank=True)
     documents = models.ManyToManyField(Document, through="ConsultationDocument", related_name="consultations")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
         ordering = ["-starts_on", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -56,10 +58,12 @@ class ConsultationDocument(models.Model):
     """A document covered by a consultation, in the order the consultation presents them."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="document_links")
-    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="consultation_links")
-    order = models.PositiveSmallIntegerField(default=0)
+    document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.PROTECT, related_name="consultation_links")
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"), default=0)
 
     class Meta:
+        verbose_name = _("document of the consultation")
+        verbose_name_plural = _("documents of the consultation")
         ordering = ["order", "id"]
         constraints = [models.UniqueConstraint(fields=["consultation", "document"], name="consultationdocument_unique")]
 
@@ -89,18 +93,20 @@ class Phase(models.Model):
         REFERENDUM = "referendum", _("Referendum")
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="phases")
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.COMMENT)
-    title = models.CharField(max_length=300)
+    kind = models.CharField(verbose_name=_("kind"), max_length=16, choices=Kind.choices, default=Kind.COMMENT)
+    title = models.CharField(verbose_name=_("title"), max_length=300)
     version = models.ForeignKey(
-        DraftVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="phases",
+        DraftVersion, verbose_name=_("version"), null=True, blank=True, on_delete=models.PROTECT, related_name="phases",
         help_text=_("The version commented on during this phase."),
     )
-    opens_at = models.DateTimeField()
-    closes_at = models.DateTimeField()
+    opens_at = models.DateTimeField(verbose_name=_("opens at"))
+    closes_at = models.DateTimeField(verbose_name=_("closes at"))
 
     objects = PhaseQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
         ordering = ["opens_at", "id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="phase_closes_after_open"),
@@ -186,11 +192,13 @@ class CommissionMembership(models.Model):
         CHAIR = "chair", _("Chair")
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="commission_memberships")
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.REVIEWER)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="commission_memberships")
+    role = models.CharField(verbose_name=_("role"), max_length=16, choices=Role.choices, default=Role.REVIEWER)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("commission member")
+        verbose_name_plural = _("commission members")
         constraints = [models.UniqueConstraint(fields=["consultation", "user"], name="membership_unique_user")]
 
     def __str__(self) -> str:
@@ -214,6 +222,8 @@ class Participant(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(submitter_type="organisation") | ~models.Q(organisation_name=""),
@@ -237,6 +247,8 @@ class ProvisionFollow(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("follow of a provision")
+        verbose_name_plural = _("follows of provisions")
         ordering = ["-id"]
         constraints = [models.UniqueConstraint(fields=["user", "lineage"], name="provisionfollow_once")]
 

@@ -25,10 +25,11 @@ class Document(models.Model):
         CONSTITUTIONAL_LAW = "constitutional_law", _("Constitutional law")
         LAW = "law", _("Law")
 
-    title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=100, unique=True)
-    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.CONSTITUTION)
+    title = models.CharField(verbose_name=_("title"), max_length=300)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
+    kind = models.CharField(verbose_name=_("kind"), max_length=32, choices=Kind.choices, default=Kind.CONSTITUTION)
     authoritative_language = models.CharField(
+        verbose_name=_("authoritative language"),
         max_length=8,
         choices=LANGUAGE_CHOICES,
         help_text=_("The language whose text is legally binding; the others are translations."),
@@ -36,6 +37,8 @@ class Document(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -50,20 +53,22 @@ class DraftVersion(models.Model):
         PUBLISHED = "published", _("Published")
         SUPERSEDED = "superseded", _("Superseded")
 
-    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField()
-    label = models.CharField(max_length=200)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PREPARING)
-    languages = models.JSONField(default=list, help_text=_("Languages this version has texts in."))
-    source_filename = models.CharField(max_length=255, blank=True)
-    content_hash = models.CharField(max_length=64, blank=True, help_text=_("SHA-256 over every provision's hash."))
-    created_at = models.DateTimeField(auto_now_add=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(verbose_name=_("number"))
+    label = models.CharField(verbose_name=_("label"), max_length=200)
+    status = models.CharField(verbose_name=_("status"), max_length=16, choices=Status.choices, default=Status.PREPARING)
+    languages = models.JSONField(verbose_name=_("languages"), default=list, help_text=_("Languages this version has texts in."))
+    source_filename = models.CharField(verbose_name=_("source file"), max_length=255, blank=True)
+    content_hash = models.CharField(verbose_name=_("content hash"), max_length=64, blank=True, help_text=_("SHA-256 over every provision's hash."))
+    created_at = models.DateTimeField(verbose_name=_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(verbose_name=_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
+        verbose_name = _("draft version")
+        verbose_name_plural = _("draft versions")
         ordering = ["document_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["document", "number"], name="draftversion_unique_number"),
@@ -91,6 +96,10 @@ class Lineage(models.Model):
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="lineages")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name = _("lineage")
+        verbose_name_plural = _("lineages")
+
     def __str__(self) -> str:
         return f"L{self.pk}"
 
@@ -110,14 +119,16 @@ class Provision(models.Model):
     version = models.ForeignKey(DraftVersion, on_delete=models.CASCADE, related_name="provisions")
     lineage = models.ForeignKey(Lineage, on_delete=models.PROTECT, related_name="provisions")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    number = models.CharField(max_length=32, blank=True, help_text=_('As printed: "10", "10-1", "IV".'))
-    path = models.CharField(max_length=255, help_text=_('Numbers from the root, e.g. "II/10/3".'))
-    order = models.PositiveIntegerField(help_text=_("Position in reading order within the version."))
-    depth = models.PositiveSmallIntegerField(default=0)
-    content_hash = models.CharField(max_length=64)
+    kind = models.CharField(verbose_name=_("kind"), max_length=16, choices=Kind.choices)
+    number = models.CharField(verbose_name=_("number"), max_length=32, blank=True, help_text=_('As printed: "10", "10-1", "IV".'))
+    path = models.CharField(verbose_name=_("path"), max_length=255, help_text=_('Numbers from the root, e.g. "II/10/3".'))
+    order = models.PositiveIntegerField(verbose_name=_("order"), help_text=_("Position in reading order within the version."))
+    depth = models.PositiveSmallIntegerField(verbose_name=_("depth"), default=0)
+    content_hash = models.CharField(verbose_name=_("content hash"), max_length=64)
 
     class Meta:
+        verbose_name = _("provision")
+        verbose_name_plural = _("provisions")
         ordering = ["version_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["version", "path"], name="provision_unique_path"),
@@ -139,11 +150,13 @@ class ProvisionText(models.Model):
     """The heading and text of a provision in one language."""
 
     provision = models.ForeignKey(Provision, on_delete=models.CASCADE, related_name="texts")
-    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES)
-    heading = models.CharField(max_length=500, blank=True)
-    text = models.TextField(blank=True)
+    language = models.CharField(verbose_name=_("language"), max_length=8, choices=LANGUAGE_CHOICES)
+    heading = models.CharField(verbose_name=_("heading"), max_length=500, blank=True)
+    text = models.TextField(verbose_name=_("text"), blank=True)
 
     class Meta:
+        verbose_name = _("provision text")
+        verbose_name_plural = _("provision texts")
         constraints = [models.UniqueConstraint(fields=["provision", "language"], name="provisiontext_unique_language")]
 
     def __str__(self) -> str:
@@ -162,6 +175,8 @@ class Alignment(BackgroundJob):
     figures = models.JSONField(default=dict, blank=True, help_text=_("Summary figures with their definitions."))
 
     class Meta:
+        verbose_name = _("alignment")
+        verbose_name_plural = _("alignments")
         constraints = [models.UniqueConstraint(fields=["old_version", "new_version"], name="alignment_unique_pair")]
 
     def __str__(self) -> str:
@@ -197,6 +212,8 @@ class ProvisionChange(models.Model):
     corrected_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("provision change")
+        verbose_name_plural = _("provision changes")
         ordering = ["alignment_id", "order"]
         indexes = [models.Index(fields=["alignment", "kind"], name="change_alignment_kind")]
 
@@ -214,4 +231,6 @@ class AlignmentCorrection(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("alignment correction")
+        verbose_name_plural = _("alignment corrections")
         ordering = ["id"]
