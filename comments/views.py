@@ -31,7 +31,7 @@ ORDER_LABELS = {"newest": gettext_lazy("Newest"), "oldest": gettext_lazy("Oldest
 
 
 def version_reader_view(request, slug, document_slug, number):
-    consultation, document, version = _reader_context(slug, document_slug, number)
+    consultation, document, version = _reader_context(slug, document_slug, number, reader=request.user)
     language = _text_language(request, version)
     tree = draft_selectors.provision_tree_for_version(version=version, language=language)
     previous_version = draft_selectors.draft_version_previous(version=version)
@@ -59,7 +59,7 @@ def version_reader_view(request, slug, document_slug, number):
 
 
 def provision_detail_view(request, slug, document_slug, number, provision_path, form=None, status=200):
-    consultation, document, version = _reader_context(slug, document_slug, number)
+    consultation, document, version = _reader_context(slug, document_slug, number, reader=request.user)
     language = _text_language(request, version)
     node = draft_selectors.provision_get(version=version, path=provision_path.strip("/"), language=language)
     previous, following = draft_selectors.provision_neighbours(provision=node.provision)
@@ -256,12 +256,17 @@ def _provision_choices(node) -> list[tuple[int, str]]:
     return choices
 
 
-def _reader_context(slug: str, document_slug: str, number: int) -> tuple[Consultation, Document, DraftVersion]:
+def _reader_context(slug: str, document_slug: str, number: int, reader=None) -> tuple[Consultation, Document, DraftVersion]:
+    """The version read; with `reader`, an admin may read a version being prepared (a preview), others get 404.
+    Commenting passes no reader: nobody comments on a preview."""
     consultation = consult_selectors.consultation_get(slug=slug)
     document = next((link.document for link in consultation.document_links.all() if link.document.slug == document_slug), None)
     if document is None:
         raise NotFound(_("%(consultation)s covers no document %(document)s.") % {"consultation": consultation.title, "document": document_slug})
-    version = draft_selectors.draft_version_get(document=document, number=number)
+    if reader is None:
+        version = draft_selectors.draft_version_get(document=document, number=number)
+    else:
+        version = draft_selectors.draft_version_get_for_reading(document=document, number=number, user=reader)
     return consultation, document, version
 
 

@@ -101,7 +101,7 @@ def comparison_view(request, slug, document_slug, old_number, new_number):
     Only reads. A comparison not computed yet, being computed or failed is shown in that state
     (202 while it is computed); an admin requests or retries it with comparison_request_view.
     """
-    consultation, document, old_version, new_version = _comparison_versions(slug, document_slug, old_number, new_number)
+    consultation, document, old_version, new_version = _comparison_versions(request, slug, document_slug, old_number, new_number)
     alignment = draft_selectors.alignment_get(old_version=old_version, new_version=new_version)
     context = {
         "consultation": consultation, "document": document, "old_version": old_version, "new_version": new_version,
@@ -146,7 +146,7 @@ def comparison_request_view(request, slug, document_slug, old_number, new_number
     """An admin asks for a comparison nobody computed yet, or retries a failed one; then back to the page."""
     if not draft_selectors.is_draft_admin(user=request.user):
         raise PermissionDenied(_("Only an administrator can request a comparison."), code="not_admin")
-    _consultation, _document, old_version, new_version = _comparison_versions(slug, document_slug, old_number, new_number)
+    _consultation, _document, old_version, new_version = _comparison_versions(request, slug, document_slug, old_number, new_number)
     alignment = draft_services.alignment_request(new_version=new_version, old_version=old_version, retry=True)
     if alignment.status == Alignment.Status.PENDING:
         messages.success(request, _("The comparison is queued; this page shows its progress."))
@@ -154,16 +154,17 @@ def comparison_request_view(request, slug, document_slug, old_number, new_number
 
 
 def _comparison_versions(
-    slug: str, document_slug: str, old_number: int, new_number: int
+    request, slug: str, document_slug: str, old_number: int, new_number: int
 ) -> tuple[Consultation, Document, DraftVersion, DraftVersion]:
+    """The pair compared; an admin may compare with a version being prepared (a preview), anyone else gets 404."""
     consultation = selectors.consultation_get(slug=slug)
     document = next((link.document for link in consultation.document_links.all() if link.document.slug == document_slug), None)
     if document is None:
         raise NotFound(_("%(consultation)s covers no document %(document)s.") % {"consultation": consultation.title, "document": document_slug})
     if old_number >= new_number:
         raise NotFound(_("Compare an earlier version with a later one."))
-    old_version = draft_selectors.draft_version_get(document=document, number=old_number)
-    new_version = draft_selectors.draft_version_get(document=document, number=new_number)
+    old_version = draft_selectors.draft_version_get_for_reading(document=document, number=old_number, user=request.user)
+    new_version = draft_selectors.draft_version_get_for_reading(document=document, number=new_number, user=request.user)
     return consultation, document, old_version, new_version
 
 

@@ -89,6 +89,11 @@ class DraftVersion(models.Model):
     def is_editable(self) -> bool:
         return self.status == self.Status.PREPARING
 
+    @property
+    def is_public(self) -> bool:
+        """Published or superseded: anyone may read it. A version being prepared is seen by admins only, as a preview."""
+        return self.status != self.Status.PREPARING
+
 
 class Lineage(models.Model):
     """The identity of 'the same provision' across versions, whatever its number or place."""

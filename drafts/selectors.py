@@ -88,6 +88,13 @@ def draft_version_get(*, document: Document, number: int, public_only: bool = Tr
     return version
 
 
+def draft_version_get_for_reading(*, document: Document, number: int, user: AbstractBaseUser | AnonymousUser) -> DraftVersion:
+    """A version as the reader and the comparison show it: a public one for everyone, and for a draft admin also one
+    being prepared, so that they read it and its comparison before publishing it (the pages say it is a preview).
+    Raises NotFound for anyone else, as if it did not exist."""
+    return draft_version_get(document=document, number=number, public_only=not is_draft_admin(user=user))
+
+
 def provision_queryset(*, public_only: bool = True) -> QuerySet[Provision]:
     """Provisions with their version, document and every text, in reading order: two queries a page."""
     provisions = Provision.objects.select_related("version__document").prefetch_related(
