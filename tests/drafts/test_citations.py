@@ -1,0 +1,64 @@
+"""Provisions are named as people cite them, never as a bare "— 3" (pure: no database)."""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pytest
+
+from drafts.citations import provision_citation
+
+
+class Step(NamedTuple):
+    kind: str
+    number: str
+
+
+SECTION_II = Step("section", "II")
+ARTICLE_25 = Step("article", "25")
+PARAGRAPH_1 = Step("paragraph", "1")
+SUBPARAGRAPH_2 = Step("subparagraph", "2")
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "Article 25, paragraph 1"), ("ru", "Статья 25, пункт 1"), ("kk", "25-бап 1-тармақ")],
+)
+def test_a_paragraph_is_cited_with_its_article(language, expected):
+    assert provision_citation([SECTION_II, ARTICLE_25, PARAGRAPH_1], language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Article 25, paragraph 1, sub-paragraph 2)"),
+        ("ru", "Статья 25, пункт 1, подпункт 2)"),
+        ("kk", "25-бап 1-тармақ 2) тармақша"),
+    ],
+)
+def test_a_sub_paragraph_names_its_paragraph_and_article(language, expected):
+    assert provision_citation([SECTION_II, ARTICLE_25, PARAGRAPH_1, SUBPARAGRAPH_2], language) == expected
+
+
+@pytest.mark.parametrize(
+    ("chain", "language", "expected"),
+    [
+        ([SECTION_II, ARTICLE_25], "en", "Article 25"),
+        ([SECTION_II, ARTICLE_25], "kk", "25-бап"),
+        ([SECTION_II], "ru", "Раздел II"),
+        ([SECTION_II], "kk", "II бөлім"),
+        ([Step("part", "1"), Step("chapter", "3")], "kk", "3-тарау"),
+        ([Step("preamble", "")], "ru", "Преамбула"),
+        ([Step("preamble", ""), Step("paragraph", "2")], "en", "Preamble, paragraph 2"),
+        ([Step("chapter", "3"), Step("paragraph", "2")], "en", "Chapter 3, paragraph 2"),  # no article above it
+        ([Step("section", "")], "en", "Section"),  # an annex: unnumbered
+    ],
+)
+def test_the_citation_starts_at_the_nearest_provision_that_is_not_a_point(chain, language, expected):
+    assert provision_citation(chain, language) == expected
+
+
+def test_another_language_or_a_regional_code_is_cited_as_its_base_or_in_english():
+    chain = [SECTION_II, ARTICLE_25, PARAGRAPH_1]
+    assert provision_citation(chain, "kk-kz") == "25-бап 1-тармақ"
+    assert provision_citation(chain, "de") == "Article 25, paragraph 1"
+    assert provision_citation([], "en") == ""
