@@ -4,13 +4,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.errors import ApplicationError
 from consult import selectors, services
 from consult.models import CommissionMembership, Consultation, ConsultationDocument, Phase
+from drafts import selectors as draft_selectors
 from drafts.models import DraftVersion
 
 
@@ -95,20 +96,31 @@ class ConsultationAdmin(admin.ModelAdmin):
         ] + super().get_urls()
 
     def version_publish_view(self, request, version_id):
-        """Publish a version being prepared and move the comment phase to it, after a confirmation page
-        that says which phases close and whether one opens (if none does, that nobody can comment)."""
+        """Publish a version being prepared and move the comment phase to it, in two steps: the admin chooses
+        (with links to preview the version and its comparison), then confirms a page that says what will
+        happen: the text becomes fixed, which drafts are superseded, which phases close and which opens (if
+        none does, that nobody can comment). "edit" goes back to the choices; only "confirm" publishes."""
         if not (request.user.has_perm("drafts.change_draftversion") and request.user.has_perm("consult.change_phase")):
             raise PermissionDenied
         version = get_object_or_404(DraftVersion.objects.select_related("document"), pk=version_id)
         form = VersionPublishForm(request.POST or None, version=version)
-        if request.method == "POST" and form.is_valid():
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "version": version, "form": form,
+            "title": _("Publish %(version)s and move the comment phase") % {"version": version},
+            **_version_preview_links(version, form.fields["consultation"].queryset),
+        }
+        if request.method == "POST" and "edit" not in request.POST and form.is_valid():
             data = form.cleaned_data
+            choices = {
+                "consultation": data["consultation"], "close_previous": data["close_previous"], "title": data["title"],
+                "opens_at": data["opens_at"] if data["open_phase"] else None,
+                "closes_at": data["closes_at"] if data["open_phase"] else None,
+            }
+            if "confirm" not in request.POST:
+                context["plan"] = selectors.version_publication_plan(version=version, **choices)
+                return TemplateResponse(request, "admin/consult/version_publish_confirm.html", context)
             try:
-                phase = services.version_publish_with_phase(
-                    version=version, by=request.user, consultation=data["consultation"], close_previous=data["close_previous"],
-                    opens_at=data["opens_at"] if data["open_phase"] else None,
-                    closes_at=data["closes_at"] if data["open_phase"] else None, title=data["title"],
-                )
+                phase = services.version_publish_with_phase(version=version, by=request.user, **choices)
             except ApplicationError as error:
                 form.add_error(None, error.message)
             else:
@@ -119,12 +131,23 @@ class ConsultationAdmin(admin.ModelAdmin):
                     self.message_user(request, _("%(version)s published; “%(phase)s” is open for comment.")
                                       % {"version": version.label, "phase": phase.title}, messages.SUCCESS)
                 return redirect("admin:consult_consultation_change", data["consultation"].pk)
-        open_now = [
+        context["open_now"] = [
             phase for consultation in form.fields["consultation"].queryset
             for phase in selectors.comment_phases_open(consultation=consultation, document_id=version.document_id)
         ]
-        context = {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "version": version, "form": form,
-            "open_now": open_now, "title": _("Publish %(version)s and move the comment phase") % {"version": version},
-        }
         return TemplateResponse(request, "admin/consult/version_publish.html", context)
+
+
+def _version_preview_links(version: DraftVersion, consultations) -> dict[str, str]:
+    """Where an admin reads the version, and its comparison with the draft before it, as the public will
+    (a preview while it is being prepared): in the first consultation that covers its document."""
+    consultation = consultations.order_by("pk").first()
+    if consultation is None:
+        return {}
+    links = {"preview_url": reverse("version-reader", args=[consultation.slug, version.document.slug, version.number])}
+    previous = draft_selectors.draft_version_previous(version=version)
+    if previous is not None:
+        links["preview_comparison_url"] = reverse(
+            "comparison", args=[consultation.slug, version.document.slug, previous.number, version.number]
+        )
+    return links

@@ -115,6 +115,11 @@ class Phase(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @staticmethod
+    def comment_title_for(version: DraftVersion) -> str:
+        """The title of a comment phase on `version` when the admin gives none."""
+        return _("Public comment on %(version)s") % {"version": version.label}
+
     def clean(self) -> None:
         """A comment phase is about a version of one of the consultation's documents, and no other comment
         phase on that version overlaps it (so a version has at most one open comment phase, the one a new

@@ -1,6 +1,7 @@
 """Reads of the consult app."""
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from config.errors import NotFound
 from consult.models import CommissionMembership, Consultation, ConsultationDocument, Phase, ProvisionFollow
 from drafts.models import DraftVersion, Provision
-from drafts.selectors import PUBLIC_STATUSES
+from drafts.selectors import PUBLIC_STATUSES, draft_versions_superseded_by
 
 PUBLIC_CONSULTATION_STATUSES = (Consultation.Status.OPEN, Consultation.Status.CLOSED, Consultation.Status.CONCLUDED)
 
@@ -58,6 +59,56 @@ def phase_open_for_version(*, version: DraftVersion) -> Phase | None:
         .select_related("consultation")
         .order_by("opens_at")
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class PublicationPlan:
+    """What `services.version_publish_with_phase` will do with these choices, for the admin to confirm first.
+
+    `opening` is the comment phase it will open (not saved), or None; `staying_open` are the phases on the
+    document's other drafts left open (close_previous off). Nothing here is written.
+    """
+
+    version: DraftVersion
+    superseded: list[DraftVersion]
+    closing: list[Phase]
+    staying_open: list[Phase]
+    opening: Phase | None
+
+    @property
+    def nothing_open(self) -> bool:
+        """After publishing, nobody can comment on the document."""
+        return self.opening is None and not self.staying_open
+
+
+def version_publication_plan(
+    *,
+    version: DraftVersion,
+    consultation: Consultation,
+    close_previous: bool = True,
+    opens_at: datetime.datetime | None = None,
+    closes_at: datetime.datetime | None = None,
+    title: str = "",
+) -> PublicationPlan:
+    """The effects of publishing `version` with these choices, read the way the service will apply them:
+    the earlier drafts it supersedes, the phases open now that close, and the phase that opens."""
+    open_now = [
+        phase for phase in comment_phases_open(consultation=consultation, document_id=version.document_id)
+        if phase.version_id != version.pk
+    ]
+    opening = None
+    if closes_at is not None:
+        opening = Phase(
+            consultation=consultation, kind=Phase.Kind.COMMENT, version=version, opens_at=opens_at or timezone.now(),
+            closes_at=closes_at, title=title.strip() or Phase.comment_title_for(version),
+        )
+    return PublicationPlan(
+        version=version,
+        superseded=list(draft_versions_superseded_by(version=version)),
+        closing=open_now if close_previous else [],
+        staying_open=[] if close_previous else open_now,
+        opening=opening,
     )
 
 

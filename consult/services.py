@@ -142,7 +142,7 @@ def version_publish_with_phase(
         try:
             return phase_create(
                 consultation=consultation, version=version, opens_at=opens_at or now, closes_at=closes_at,
-                title=title.strip() or _("Public comment on %(version)s") % {"version": version.label},
+                title=title.strip() or Phase.comment_title_for(version),
             )
         except ValidationError as error:
             raise ApplicationError(" ".join(error.messages), code="phase_invalid") from error

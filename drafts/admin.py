@@ -147,15 +147,14 @@ class DraftVersionAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         services.draft_version_delete(version=obj)
 
-    @admin.action(description=_("Publish the selected versions (cannot be undone)"))
+    @admin.action(description=_("Publish the selected version…"))
     def publish_selected(self, request, queryset):
-        for version in queryset.order_by("document_id", "number"):
-            try:
-                services.draft_version_publish(version=version, by=request.user)
-            except ApplicationError as error:
-                self.message_user(request, error.message, messages.ERROR)
-            else:
-                self.message_user(request, _("%(version)s published.") % {"version": version}, messages.SUCCESS)
+        """Publishing is never one click: the action leads to the publish page, which moves the comment phase
+        and says what will happen before the admin confirms (consult's admin: the app that knows phases)."""
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose one version: each is published on its own page, after you confirm what will happen."), messages.WARNING)
+            return None
+        return redirect("admin:consult_version_publish", queryset.get().pk)
 
 
 @admin.register(Alignment)

@@ -200,6 +200,14 @@ def _provision_nodes(*, version: DraftVersion, language: str, provisions: QueryS
     return nodes
 
 
+def draft_versions_superseded_by(*, version: DraftVersion) -> QuerySet[DraftVersion]:
+    """The drafts that publishing `version` supersedes (services.draft_version_publish): the published ones
+    numbered below it, never the baseline."""
+    return DraftVersion.objects.filter(
+        document_id=version.document_id, status=DraftVersion.Status.PUBLISHED, number__gt=0, number__lt=version.number
+    ).order_by("number")
+
+
 def draft_version_previous(*, version: DraftVersion) -> DraftVersion | None:
     """The latest public version of the same document numbered below `version`."""
     return (

@@ -39,7 +39,7 @@ from drafts.models import (
     ProvisionText,
 )
 from drafts.parser import DraftParseError, parse_upload
-from drafts.selectors import PUBLIC_STATUSES, draft_version_previous
+from drafts.selectors import PUBLIC_STATUSES, draft_version_previous, draft_versions_superseded_by
 from drafts.signals import version_published
 
 logger = logging.getLogger(__name__)
@@ -265,9 +265,7 @@ def draft_version_publish(*, version: DraftVersion, by: AbstractBaseUser | None)
         _version_rehash(version)
         alignment = _lineages_inherit(version)
         if version.number > 0:
-            DraftVersion.objects.filter(
-                document_id=version.document_id, status=DraftVersion.Status.PUBLISHED, number__gt=0, number__lt=version.number
-            ).update(status=DraftVersion.Status.SUPERSEDED)
+            draft_versions_superseded_by(version=version).update(status=DraftVersion.Status.SUPERSEDED)
         version.status = DraftVersion.Status.PUBLISHED
         version.published_at = timezone.now()
         version.published_by = by

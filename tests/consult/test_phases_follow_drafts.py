@@ -116,8 +116,22 @@ def test_the_admin_publishes_and_opens_the_new_phase_in_one_step(admin_client, d
     assert url in admin_client.get(reverse("admin:drafts_draftversion_change", args=[draft_2.pk])).content.decode()
     page = admin_client.get(url).content.decode()
     assert "Public comment on draft 1 of the Constitution" in page and "cannot be undone" in page
+    assert reverse("version-reader", args=[demo.slug, CONSTITUTION_SLUG, 2]) in page  # the preview
+    assert reverse("comparison", args=[demo.slug, CONSTITUTION_SLUG, 1, 2]) in page
     closes = (timezone.localtime() + 20 * DAY).strftime("%Y-%m-%dT%H:%M")
-    response = admin_client.post(url, {"consultation": demo.pk, "close_previous": "on", "open_phase": "on", "closes_at": closes})
+    choices = {"consultation": demo.pk, "close_previous": "on", "open_phase": "on", "closes_at": closes}
+
+    confirm = admin_client.post(url, choices)  # first the confirmation page: nothing is published yet
+    assert confirm.status_code == 200
+    page = confirm.content.decode()
+    assert "Draft 2 becomes a fixed text" in page and "Draft 1 is superseded" in page
+    assert "“Public comment on draft 1 of the Constitution” (Draft 1) closes now" in page
+    assert "“Public comment on Draft 2” opens on" in page and "nobody will be able to comment" not in page
+    draft_2.refresh_from_db()
+    assert draft_2.status == DraftVersion.Status.PREPARING and _draft_1_phase(demo).is_open()
+
+    hidden = {name: value for name, value in confirm.context["form"].data.items()}
+    response = admin_client.post(url, {**hidden, "confirm": "1"})
     assert response.status_code == 302
     draft_2.refresh_from_db()
     assert draft_2.status == DraftVersion.Status.PUBLISHED and not _draft_1_phase(demo).is_open()
@@ -130,6 +144,23 @@ def test_the_admin_page_refuses_a_new_phase_without_its_end_and_saves_nothing(ad
     assert response.status_code == 200 and "Give the date the new comment phase closes" in response.content.decode()
     draft_2.refresh_from_db()
     assert draft_2.status == DraftVersion.Status.PREPARING and _draft_1_phase(demo).is_open()
+
+
+def test_the_confirmation_warns_when_nobody_could_comment_and_back_changes_the_choices(admin_client, demo, draft_2):
+    url = reverse("admin:consult_version_publish", args=[draft_2.pk])
+    choices = {"consultation": demo.pk, "close_previous": "on"}
+    page = admin_client.post(url, choices).content.decode()
+    assert "nobody will be able to comment after publishing" in page and 'name="close_previous" value="True"' in page
+    back = admin_client.post(url, {"consultation": demo.pk, "close_previous": "True", "open_phase": "False", "edit": "1"})
+    assert back.status_code == 200 and "Next: check what will happen" in back.content.decode()
+    draft_2.refresh_from_db()
+    assert draft_2.status == DraftVersion.Status.PREPARING and _draft_1_phase(demo).is_open()
+
+
+def test_the_confirmation_lists_the_phases_left_open(admin_client, demo, draft_2):
+    url = reverse("admin:consult_version_publish", args=[draft_2.pk])
+    page = admin_client.post(url, {"consultation": demo.pk}).content.decode()
+    assert "(Draft 1) stays open until" in page and "nobody will be able to comment" not in page
 
 
 def test_the_publish_page_is_for_admins_only(client, citizen, draft_2):

@@ -51,13 +51,16 @@ def test_an_expired_preview_asks_to_upload_again(admin_client, document):
     assert not DraftVersion.objects.exists()
 
 
-def test_publish_action(admin_client, document, make_version, admin_user):
+def test_the_publish_action_leads_to_the_confirmation_page_and_publishes_nothing(admin_client, document, make_version):
     version = make_version(document, publish=False)
-    admin_client.post(
-        "/admin/drafts/draftversion/", {"action": "publish_selected", "_selected_action": [version.pk]}
+    response = admin_client.post("/admin/drafts/draftversion/", {"action": "publish_selected", "_selected_action": [version.pk]})
+    assert response.status_code == 302 and response.url == f"/admin/consult/consultation/publish-version/{version.pk}/"
+    other = make_version(document, publish=False)
+    response = admin_client.post(
+        "/admin/drafts/draftversion/", {"action": "publish_selected", "_selected_action": [version.pk, other.pk]}, follow=True
     )
-    version.refresh_from_db()
-    assert version.status == "published" and version.published_by == admin_user
+    assert "Choose one version" in response.content.decode()
+    assert not DraftVersion.objects.filter(status="published").exists()
 
 
 def test_published_versions_and_their_provisions_are_read_only(admin_client, document, make_version):
