@@ -50,8 +50,9 @@ class _Node:
 class TreeBuilder:
     """Feed it the document's lines in order (`add`), then take `provisions()`."""
 
-    def __init__(self, layout: Layout):
+    def __init__(self, layout: Layout, *, levels: dict[str, int] = STRUCTURE_LEVELS):
         self._layout = layout
+        self._levels = levels
         self._roots: list[_Node] = []
         self._structure: list[_Node] = []  # open preamble/part/section/chapter/article, outermost first
         self._points: list[_Node] = []  # open paragraph and sub-paragraph of the innermost structure
@@ -168,9 +169,9 @@ class TreeBuilder:
         self._block = None
         self._awaiting_title = None
         self._points.clear()
-        level = STRUCTURE_LEVELS[node.kind]
+        level = self._levels[node.kind]
         while self._structure and (
-            self._structure[-1].kind == "preamble" or STRUCTURE_LEVELS[self._structure[-1].kind] >= level
+            self._structure[-1].kind == "preamble" or self._levels[self._structure[-1].kind] >= level
         ):
             self._structure.pop()
         siblings = self._structure[-1].children if self._structure else self._roots

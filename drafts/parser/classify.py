@@ -1,61 +1,86 @@
 """What a line is: a structural heading, a numbered point, or running text.
 
-Headings are recognised in English, Russian, Kazakh and German: "Article 10-1",
-"Статья 671", "РАЗДЕЛ ПЕРВЫЙ", "10-бап", "I бөлім", "Art 12a", "## I. - Die Grundrechte".
+Headings are recognised by the words of drafts.parser.conventions (a table per language or tradition):
+"Article 10-1", "Статья 89¹", "РАЗДЕЛ ПЕРВЫЙ", "Article premier", "10-бап", "I бөлім", "Art 12a",
+"## I. - Die Grundrechte".
 Numbered points: "1.", "3-1.", "(1)" (paragraphs), "1)", "10-1)", "а)", "(a)" (sub-paragraphs).
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .conventions import (
+    ANNEX_WORDS,
+    HEADING_WORDS,
+    INSERTION_WORDS,
+    NUMBER_WORD,
+    ORDINAL_SUFFIXES,
+    PREAMBLE_WORDS,
+    WORD_NUMBER,
+)
 from .lines import SourceLine
-from .numbering import normalise_number, ordinal_value, roman_value
+from .numbering import SUPERSCRIPTS, normalise_number, ordinal_value, roman_value
 
 # Levels of the structural kinds, outermost first: a heading closes every open one at its level or below.
+# These are the usual ones; a document that uses the divisions in another order gets its own
+# (`structure_levels`): French "Chapitre" holds "Section", Russian "Раздел" holds "Глава".
 STRUCTURE_LEVELS = {"preamble": 0, "part": 1, "section": 2, "chapter": 3, "article": 4}
 STRUCTURAL_KINDS = frozenset(STRUCTURE_LEVELS) - {"preamble"}
+_DIVISIONS = ("part", "section", "chapter")
 
 # A title after the number on the same line longer than this is the article's first words,
 # as in "Article 5. Everyone has the right ...", not its heading.
 _MAX_INLINE_TITLE = 200
 _MAX_ROMAN_SECTION_TITLE = 120
 
-_KEYWORD_FIRST = {
-    "part": r"part|часть|teil",
-    "section": r"section|раздел|abschnitt",
-    "chapter": r"chapter|глава|kapitel",
-    "article": r"article|artikel|art\.?|статья",
-}
-_KEYWORD_LAST = {"part": r"бөлік", "section": r"бөлім", "chapter": r"тарау", "article": r"бап"}
-_ARABIC = r"\d{1,4}(?:[-‐‑–.]\d{1,4})*[a-z]?"
-_ROMAN_TOKEN = r"[IVXLCІХ]+(?:\s?[a-z](?!\w))?"
+_SUPERSCRIPT = f"[{SUPERSCRIPTS}]+"
+_ARABIC = (
+    rf"\d{{1,4}}(?:[-‐‑–.]\d{{1,4}})*(?:{_SUPERSCRIPT})?"
+    rf"(?:{ORDINAL_SUFFIXES}(?!\w)|[a-z](?!\w))?(?:\s?{INSERTION_WORDS}(?!\w))?"
+)
+_ROMAN_TOKEN = rf"[IVXLCІХ]+(?:{_SUPERSCRIPT}|(?:er|re)(?!\w)|\s?[a-z](?!\w))?"
 _WORD = r"[^\W\d_]+"
 
+
+def _words(kind: str, order: str) -> str:
+    """The heading words of `kind` printed in `order`, longest first, as one alternation."""
+    words = {row.word for row in HEADING_WORDS if row.kind == kind and row.order == order}
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_KINDS = ("part", "section", "chapter", "article")
 _HEADING_PATTERNS = [
-    # "Article 10-1", "Статья 671", "РАЗДЕЛ ПЕРВЫЙ", "Section I. General Provisions", "Art 12a".
-    (kind, re.compile(rf"^(?i:{keywords})\s+(?P<number>{_ARABIC}|{_ROMAN_TOKEN}|{_WORD})(?P<rest>.*)$"))
-    for kind, keywords in _KEYWORD_FIRST.items()
+    # "Article 10-1", "Статья 89¹", "РАЗДЕЛ ПЕРВЫЙ", "Titre Ier", "Section I. General Provisions", "Art. 12a".
+    (kind, re.compile(
+        rf"^(?i:{_words(kind, WORD_NUMBER)})(?:\s+|(?<=\.))(?P<number>{_ARABIC}|{_ROMAN_TOKEN}|{_WORD})(?P<rest>.*)$"
+    ))
+    for kind in _KINDS if _words(kind, WORD_NUMBER)
 ] + [
     # "§ 12a": German and Austrian statutes number their articles so.
     ("article", re.compile(rf"^§\s*(?P<number>{_ARABIC})(?P<rest>.*)$")),
 ] + [
-    # Kazakh: "10-бап", "83-1-бап", "2-тарау", "I бөлім", "БІРІНШІ БӨЛІМ".
-    (kind, re.compile(rf"^(?P<number>\d{{1,4}}(?:-\d{{1,4}})*)\s*-\s*(?i:{keyword})(?!\w)(?P<rest>.*)$"))
-    for kind, keyword in _KEYWORD_LAST.items()
+    # Number first: "10-бап", "83-1-бап", "2-тарау", "1-modda".
+    (kind, re.compile(rf"^(?P<number>\d{{1,4}}(?:-\d{{1,4}})*)\s*-\s*(?i:{_words(kind, NUMBER_WORD)})(?!\w)(?P<rest>.*)$"))
+    for kind in _KINDS if _words(kind, NUMBER_WORD)
 ] + [
-    (kind, re.compile(rf"^(?P<number>{_ROMAN_TOKEN}|{_WORD})\s+(?i:{keyword})(?!\w)(?P<rest>.*)$"))
-    for kind, keyword in _KEYWORD_LAST.items()
+    # "I бөлім", "БІРІНШІ БӨЛІМ", "1 straipsnis", "1. pants".
+    (kind, re.compile(
+        rf"^(?P<number>{_ROMAN_TOKEN}|{_WORD}|\d{{1,4}}\.?)\s+(?i:{_words(kind, NUMBER_WORD)})(?!\w)(?P<rest>.*)$"
+    ))
+    for kind in _KINDS if _words(kind, NUMBER_WORD)
 ]
 # German sections carry only a Roman numeral and a title: "I. Die Grundrechte", "IV a. - Gemeinsamer Ausschuß".
 _ROMAN_SECTION = re.compile(rf"^(?P<number>{_ROMAN_TOKEN})\.\s*(?:[-–—]\s*)?(?P<rest>\S.*)$")
+_ALL_WORDS_FIRST = "|".join(_words(kind, WORD_NUMBER) for kind in _KINDS if _words(kind, WORD_NUMBER))
+_ALL_WORDS_LAST = "|".join(_words(kind, NUMBER_WORD) for kind in _KINDS if _words(kind, NUMBER_WORD))
 # What a heading can start with; most lines start otherwise, and are spared the patterns above.
 _HEADING_START = re.compile(
-    r"^(?:[IVXLCІХ\d§]|(?i:part|часть|teil|section|раздел|abschnitt|chapter|глава|kapitel|art|статья)"
-    r"|(?i:preamble|преамбула|präambel|кіріспе)|[^\W\d_]+\s+(?i:бөлім|тарау|бөлік|бап))"
+    rf"^(?:[IVXLCІХ\d§]|(?i:{_ALL_WORDS_FIRST})|(?i:{PREAMBLE_WORDS})|[^\W\d_]+\s+(?i:{_ALL_WORDS_LAST}))"
 )
-_PREAMBLE = re.compile(r"^(?i:preamble|преамбула|präambel|кіріспе)\.?$")
-_ANNEX = re.compile(r"^(?i:annex|appendix|schedule|anhang|anlage|приложение|қосымша)(?!\w)")
+_PREAMBLE = re.compile(rf"^(?i:{PREAMBLE_WORDS})\.?$")
+_ANNEX = re.compile(rf"^(?i:{ANNEX_WORDS})(?!\w)")
 
 # After the number: nothing, or a separator and a title ("Раздел I. Общие положения",
 # "Art 1 - Title", "Section I: ...", "Статья 5 (исключена)"), or for Roman numerals and
@@ -121,6 +146,20 @@ def markdown_heading_kinds(lines: list[SourceLine]) -> set[str]:
             if found:
                 kinds.add(found.kind)
     return kinds
+
+
+def structure_levels(classified: Iterable[Classified]) -> dict[str, int]:
+    """Levels of the divisions as this document nests them: the one it uses first is the outermost.
+
+    Articles are always innermost and the preamble outside everything; divisions the document never
+    uses keep their usual order after the ones it does.
+    """
+    used: list[str] = []
+    for what in classified:
+        if isinstance(what, Heading) and what.kind in _DIVISIONS and what.kind not in used:
+            used.append(what.kind)
+    ranked = used + [kind for kind in _DIVISIONS if kind not in used]
+    return {"preamble": 0, **{kind: level for level, kind in enumerate(ranked, start=1)}, "article": len(ranked) + 1}
 
 
 def classify(line: SourceLine, *, bare_heading_kinds: set[str]) -> Classified:
@@ -190,7 +229,8 @@ def _heading(kind: str, raw_number: str, rest: str, *, markdown: bool) -> Headin
         if len(title) > _MAX_INLINE_TITLE:
             return Heading(kind, number, "", text=title)
         if title[-1] in ",;:":
-            return None  # a sentence that goes on, not a title
+            # "Article 5. Everyone has the right to:": the article's first words, introducing a list.
+            return Heading(kind, number, "", text=title)
     return Heading(kind, number, title)
 
 
@@ -221,4 +261,5 @@ def _title(rest: str, *, loose: bool) -> str | None:
 
 def _without_emphasis(text: str) -> str:
     # "**Статья 1.**" in Markdown or a Word export: the asterisks are formatting, not words.
-    return text.replace("**", "").replace("__", "").strip("*_ ")
+    # "'''Article 1'''" is the same in a wiki's markup.
+    return text.replace("**", "").replace("__", "").replace("'''", "").strip("*_ ")

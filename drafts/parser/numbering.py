@@ -1,7 +1,9 @@
-"""Provision numbers as legal texts print them: Arabic, Roman, ordinal words, inserted "10-1"."""
+"""Provision numbers as legal texts print them: Arabic, Roman, ordinal words, inserted "10-1", "89¹", "1er"."""
 from __future__ import annotations
 
 import re
+
+from .conventions import ORDINAL_SUFFIXES, ORDINAL_WORDS
 
 _ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 # Kazakh and Russian typists sometimes type Roman numerals with the look-alike Cyrillic letters.
@@ -9,38 +11,11 @@ _CYRILLIC_LOOKALIKES = str.maketrans({"І": "I", "Х": "X", "С": "C", "М": "M"
 # Hyphen-like characters that word processors put into "10-1".
 _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212"})
 
-_ORDINAL_WORDS = {
-    # Russian ("РАЗДЕЛ ПЕРВЫЙ", "часть вторая"), all three genders.
-    1: "первый первая первое",
-    2: "второй вторая второе",
-    3: "третий третья третье",
-    4: "четвертый четвертая четвертое четвёртый четвёртая четвёртое",
-    5: "пятый пятая пятое",
-    6: "шестой шестая шестое",
-    7: "седьмой седьмая седьмое",
-    8: "восьмой восьмая восьмое",
-    9: "девятый девятая девятое",
-    10: "десятый десятая десятое",
-}
-_ORDINAL_WORDS_OTHER = {
-    # English, German, Kazakh.
-    1: "first one erster erste erstes бірінші",
-    2: "second two zweiter zweite zweites екінші",
-    3: "third three dritter dritte drittes үшінші",
-    4: "fourth four vierter vierte viertes төртінші",
-    5: "fifth five fünfter fünfte fünftes бесінші",
-    6: "sixth six sechster sechste sechstes алтыншы",
-    7: "seventh seven siebter siebte siebtes жетінші",
-    8: "eighth eight achter achte achtes сегізінші",
-    9: "ninth nine neunter neunte neuntes тоғызыншы",
-    10: "tenth ten zehnter zehnte zehntes оныншы",
-}
-ORDINALS: dict[str, int] = {
-    word: value
-    for table in (_ORDINAL_WORDS, _ORDINAL_WORDS_OTHER)
-    for value, words in table.items()
-    for word in words.split()
-}
+_SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_ORDINAL_SUFFIX = re.compile(rf"^(\d+|[IVXLCDM]+){ORDINAL_SUFFIXES}$")
+
+ORDINALS: dict[str, int] = {word: value for value, words in ORDINAL_WORDS.items() for word in words.split()}
 
 
 def roman_value(token: str) -> int | None:
@@ -62,9 +37,14 @@ def ordinal_value(word: str) -> int | None:
 
 
 def normalise_number(raw: str) -> str:
-    """A label as printed, made comparable: "IV a" -> "IVa", "10‑1" -> "10-1", "ВТОРОЙ" -> "2"."""
+    """A label as printed, made comparable: "IV a" -> "IVa", "10‑1" -> "10-1", "ВТОРОЙ" -> "2",
+    "89¹" -> "89-1" (a superscript inserts as a hyphen does), "1er" -> "1", "Ier" -> "I"."""
     label = raw.translate(_DASHES).strip().rstrip(".")
     label = re.sub(r"\s+", "", label)
+    label = re.sub(rf"[{SUPERSCRIPTS}]+", lambda found: "-" + found.group().translate(_SUPERSCRIPT_DIGITS), label)
+    suffixed = _ORDINAL_SUFFIX.match(label)
+    if suffixed:
+        label = suffixed.group(1)
     word_value = ordinal_value(label)
     if word_value is not None:
         return str(word_value)

@@ -1,7 +1,10 @@
 """parse_text: a legal text (plain or Markdown) to a ParsedDocument."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .builder import TreeBuilder
+from .checks import numbering_warnings
 from .classify import (
     STRUCTURAL_KINDS,
     Classified,
@@ -12,12 +15,21 @@ from .classify import (
     classify,
     markdown_heading_kinds,
     match_heading,
+    structure_levels,
 )
+from .contents import table_of_contents
 from .flat import flatten
 from .language import detect_language
 from .layout import detect_layout
 from .lines import SourceLine, drop_running_headers, looks_like_markdown, source_lines, split_lines
-from .model import MAX_HEADING_LENGTH, MAX_NUMBER_LENGTH, MAX_PATH_LENGTH, DraftParseError, ParsedDocument
+from .model import (
+    MAX_HEADING_LENGTH,
+    MAX_NUMBER_LENGTH,
+    MAX_PATH_LENGTH,
+    DraftParseError,
+    ParsedDocument,
+    ParseWarning,
+)
 from .notes import is_note
 
 # The title is one of the first lines, or there is none (a preamble opens the text).
@@ -42,12 +54,16 @@ def parse_text(text: str) -> ParsedDocument:
     classified = {line.number: classify(line, bare_heading_kinds=bare_heading_kinds) for line in content}
     if not content:
         raise DraftParseError("The file is empty")  # only page numbers and rules
+    contents_table = table_of_contents(content, classified)
+    if contents_table:
+        lines = [SourceLine(line.number, "") if line.number in contents_table else line for line in lines]
+        content = [line for line in content if line.number not in contents_table]
 
     title_line = _title_line(content, classified)
     lines = drop_running_headers(lines, candidates=_running_header_candidates(classified, title_line))
     running_lines = [line for line in lines if not line.blank and isinstance(classified[line.number], (Text, Item))]
     layout = detect_layout([(line.text, line.indent) for line in running_lines], markdown=markdown)
-    builder = TreeBuilder(layout)
+    builder = TreeBuilder(layout, levels=structure_levels(classified[line.number] for line in content))
     for line in lines:
         if line.blank:
             builder.blank()
@@ -62,7 +78,14 @@ def parse_text(text: str) -> ParsedDocument:
         provisions=builder.provisions(),
     )
     check_limits(document)
-    return document
+    flat = flatten(document)
+    if not any(provision.text for provision in flat):
+        raise DraftParseError(
+            "only headings were found, and no text under any of them: is this the table of contents alone?",
+            line=content[0].number,
+        )
+    notices = [_contents_notice(contents_table)] if contents_table else []
+    return replace(document, warnings=(*notices, *numbering_warnings(flat)))
 
 
 def check_limits(document: ParsedDocument) -> None:
@@ -86,6 +109,15 @@ def check_limits(document: ParsedDocument) -> None:
                 f"at most {MAX_PATH_LENGTH} are allowed",
                 line=provision.line,
             )
+
+
+def _contents_notice(contents_table: set[int]) -> ParseWarning:
+    first, last = min(contents_table), max(contents_table)
+    return ParseWarning(
+        "table_of_contents_skipped",
+        f"lines {first}–{last} are a table of contents (its headings appear again below) and were not read as the text",
+        line=first,
+    )
 
 
 def _running_header_candidates(classified: dict[int, Classified], title_line: SourceLine | None) -> set[int]:
