@@ -1,28 +1,18 @@
-"""From an uploaded file's bytes to text: .docx through python-docx, text in whatever encoding it came."""
+"""From an uploaded file's bytes to text: .docx as Word shows it (docx_text), text in whatever encoding it came."""
 from __future__ import annotations
 
 import codecs
-import io
+import dataclasses
 import re
-import zipfile
 from pathlib import PurePath
 
-import docx
-from docx.opc.exceptions import PackageNotFoundError
-from docx.table import Table
-from docx.text.paragraph import Paragraph
-
+from .docx_text import read_docx
 from .model import DraftParseError, ParsedDocument
 from .parse import parse_text
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc, .xls
 _PDF_MAGIC = b"%PDF-"
-# What python-docx raises on a file that is not a Word document: not a zip, a zip without
-# Word's parts, another Office type ("is not a Word file"), broken XML.
-_NOT_A_DOCX = (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, SyntaxError)
-_HEADING_STYLE = re.compile(r"^(?:heading|заголовок|überschrift|тақырып)\s*(\d)$", re.IGNORECASE)
-_QUOTE_STYLES = {"quote", "intense quote"}
 # Text files carry tabs, line ends and the odd form feed; more control characters than this is binary.
 _MAX_CONTROL_SHARE = 0.01
 _BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
@@ -38,7 +28,7 @@ def parse_upload(*, filename: str, data: bytes) -> ParsedDocument:
         raise DraftParseError("The file is empty")
     extension = PurePath(filename).suffix.lower()
     if data.startswith(_ZIP_MAGIC) or extension == ".docx":
-        return parse_text(_docx_text(data, name=f'"{filename}"'))
+        return _parsed_docx(data, name=f'"{filename}"')
     if data.startswith(_OLE_MAGIC) or extension == ".doc":
         raise DraftParseError(f'"{filename}" is an old Word (.doc) file: save it as .docx and upload it again')
     if data.startswith(_PDF_MAGIC):
@@ -49,9 +39,18 @@ def parse_upload(*, filename: str, data: bytes) -> ParsedDocument:
 def parse_docx(data: bytes) -> ParsedDocument:
     """Parse a Word .docx: each paragraph becomes a line, heading styles become Markdown headings.
 
-    Line numbers in errors and provisions count the document's paragraphs (and manual line breaks).
+    Automatic numbering is read as the numbers Word shows, tracked changes as accepted (and said
+    in a "tracked_changes_accepted" warning); see docx_text. Line numbers in errors and
+    provisions count the document's paragraphs (and manual line breaks).
     """
-    return parse_text(_docx_text(data, name="The file"))
+    return _parsed_docx(data, name="The file")
+
+
+def _parsed_docx(data: bytes, *, name: str) -> ParsedDocument:
+    word = read_docx(data, name=name)
+    document = parse_text(word.text)
+    # What was done to the file reading it comes first: it concerns the whole text.
+    return dataclasses.replace(document, warnings=(*word.warnings, *document.warnings))
 
 
 def decode_text(data: bytes, *, name: str = "The file") -> str:
@@ -84,47 +83,3 @@ def _decoded(data: bytes, encoding: str, *, name: str) -> str:
 
 def _control_share(text: str) -> float:
     return len(_BINARY_CONTROLS.findall(text)) / len(text) if text else 0.0
-
-
-def _docx_text(data: bytes, *, name: str) -> str:
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except _NOT_A_DOCX as error:
-        raise DraftParseError(f"{name} is not a valid .docx file") from error
-    lines: list[str] = []
-    for block in document.iter_inner_content():
-        if isinstance(block, Paragraph):
-            lines.extend(_paragraph_lines(block))
-        elif isinstance(block, Table):
-            lines.extend(_table_lines(block))
-    return "\n".join(lines)
-
-
-def _paragraph_lines(paragraph: Paragraph) -> list[str]:
-    """The paragraph's text as lines, a heading style written as the Markdown heading it means."""
-    lines = paragraph.text.split("\n")  # python-docx renders manual line breaks as "\n"
-    style = (paragraph.style.name if paragraph.style is not None else "").strip()
-    heading = _HEADING_STYLE.match(style)
-    if not lines[0].strip():
-        return lines
-    if style.lower() == "title":
-        lines[0] = "# " + lines[0]
-    elif heading:
-        lines[0] = "#" * min(int(heading.group(1)), 6) + " " + lines[0]
-    elif style.lower() in _QUOTE_STYLES:
-        lines = ["> " + line for line in lines]
-    return lines
-
-
-def _table_lines(table: Table) -> list[str]:
-    # Merged cells come back once per grid column: each is read once.
-    seen = set()
-    lines = []
-    for row in table.rows:
-        for cell in row.cells:
-            if id(cell._tc) in seen:
-                continue
-            seen.add(id(cell._tc))
-            for paragraph in cell.paragraphs:
-                lines.extend(_paragraph_lines(paragraph))
-    return lines
