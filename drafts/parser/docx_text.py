@@ -47,7 +47,7 @@ _INLINE_CONTAINERS = frozenset(
     qn(tag)
     for tag in ("w:ins", "w:moveTo", "w:hyperlink", "w:smartTag", "w:customXml", "w:fldSimple", "w:dir", "w:bdo")
 )
-_RUN_TEXT = {qn("w:t"): None, qn("w:tab"): "\t", qn("w:ptab"): "\t", qn("w:cr"): "\n", qn("w:noBreakHyphen"): "-"}
+_RUN_TEXT = {qn("w:tab"): "\t", qn("w:ptab"): "\t", qn("w:cr"): "\n", qn("w:noBreakHyphen"): "-"}
 _NOTE_REFERENCES = (qn("w:footnoteReference"), qn("w:endnoteReference"))
 _MAX_STYLE_DEPTH = 20  # basedOn chains are short; a loop in a broken file must not hang the upload
 
@@ -58,6 +58,8 @@ _LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _RUSSIAN_LETTERS = "абвгдежзиклмнопрстуфхцчшщыэюя"
 _PLACEHOLDER = re.compile(r"%([1-9])")
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+# Letters and Roman numerals above this are written in digits: a crafted w:start must not spell megabytes.
+_MAX_SPELLED = 3999
 
 
 @dataclass(frozen=True)
@@ -375,7 +377,7 @@ class Numbering:
         abstract_id = self._resolved(abstract_id)
         levels = {**self._abstracts.get(abstract_id, {}), **overrides}
         if level_number is None:
-            level_number = next((n for n, level in levels.items() if level.style == style_id), 0)
+            level_number = next((n for n, level in levels.items() if style_id and level.style == style_id), 0)
         level = levels.get(level_number)
         if level is None:
             return ""
@@ -450,7 +452,7 @@ def _formatted(value: int, number_format: str) -> str:
     """`value` written in Word's numFmt; formats without a rule here are written in digits, never dropped."""
     if number_format == "none":
         return ""
-    if value < 1 and number_format != "decimal":
+    if not 1 <= value <= _MAX_SPELLED:
         return str(value)
     match number_format:
         case "lowerRoman" | "upperRoman":

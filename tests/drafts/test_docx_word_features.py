@@ -300,6 +300,18 @@ def test_russian_letters_skip_the_letters_word_skips_and_double_after_the_last()
     assert labels[29:] == ["аа", "бб"]
 
 
+def test_a_start_too_large_to_spell_is_written_in_digits():
+    document = docx.Document()
+    points = _define_list(document, 30, [("upperRoman", "%1."), ("lowerLetter", "%2)")])
+    numbering = document.part.numbering_part.element
+    for start in numbering.find(f"{qn('w:abstractNum')}[@{qn('w:abstractNumId')}='30']").iter(qn("w:start")):
+        start.set(qn("w:val"), "999999999")  # would be megabytes of "M" or "a"
+    _numbered(document, "Раздел.", points, 0)
+    _numbered(document, "пункт", points, 1)
+
+    assert _text(document).splitlines() == ["999999999. Раздел.", "999999999) пункт"]
+
+
 def test_a_restart_in_a_nested_level_and_a_level_that_never_restarts():
     document = docx.Document()
     points = _define_list(document, 24, [("decimal", "%1."), ("russianLower", "%2)")])
