@@ -5,20 +5,30 @@ from __future__ import annotations
 import csv
 import json
 
+import django_filters
+from django import forms
+from django.core.validators import RegexValidator
 from django.http import Http404, StreamingHttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import GenericAPIView
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
 from comments import selectors, services
 from comments.chain import selectors as chain_selectors
-from comments.models import Comment, Receipt
+from comments.models import Comment, Receipt, Report
 from comments.moderation import selectors as moderation_selectors
 from comments.moderation import services as moderation
 from comments.ratelimits import client_ip
+from config.api.openapi import field_examples
 from config.api.pagination import IdCursorPagination, KeysetPage, KeysetPagination
+from config.errors import ApplicationError
 from consult import selectors as consult_selectors
 from consult.models import Participant
 
@@ -30,100 +40,157 @@ class CommentPagination(KeysetPagination):
     page_size = 20
     max_page_size = 200
 
+    order_query_param = "order"
+
     def page(self, queryset, *, request, position, backwards, limit):
         page = selectors.comment_page(
-            comments=queryset, order=request.query_params.get("order") or "newest", cursor=position, backwards=backwards, limit=limit
+            comments=queryset, order=self.order(request), cursor=position, backwards=backwards, limit=limit
         )
         return KeysetPage(items=page.comments, next_position=page.next_cursor, previous_position=page.previous_cursor)
 
+    def order(self, request) -> str:
+        order = request.query_params.get(self.order_query_param) or "newest"
+        if order not in selectors.ORDERINGS:
+            message = _("Order by %(orders)s.") % {"orders": ", ".join(selectors.ORDERINGS)}
+            raise ApplicationError(message, fields={self.order_query_param: [message]})
+        return order
 
+    def get_schema_operation_parameters(self, view):
+        order = {
+            "name": self.order_query_param, "required": False, "in": "query",
+            "description": "The order of the comments: newest first (the default), oldest first, or most endorsed first.",
+            "schema": {"type": "string", "enum": list(selectors.ORDERINGS), "default": "newest"},
+        }
+        return [*super().get_schema_operation_parameters(view), order]
+
+
+HASH_EXAMPLE = "9f2c4e0b7a51d3e8c6f4a2b19d0e7c5a3f8b6d2e1c9a7f5b3d1e0c8a6f4b2d97"
+
+
+@field_examples(
+    exact="spiritual and moral values", prefix="on grounds of ", suffix=", public order", start=112, language="en",
+)
 class QuoteSerializer(serializers.Serializer):
-    exact = serializers.CharField(max_length=5000, trim_whitespace=False)
-    prefix = serializers.CharField(max_length=32, required=False, allow_blank=True, trim_whitespace=False, default="")
-    suffix = serializers.CharField(max_length=32, required=False, allow_blank=True, trim_whitespace=False, default="")
-    start = serializers.IntegerField(required=False, min_value=0, allow_null=True, default=None)
-    language = serializers.CharField(max_length=8, required=False, allow_blank=True, default="")
+    """The words of the provision that a comment is about, as the reader selected them."""
+
+    exact = serializers.CharField(max_length=5000, trim_whitespace=False, help_text="The quoted words, exactly as in the provision's text.")
+    prefix = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, trim_whitespace=False, default="",
+        help_text="Up to 32 characters just before the quote: they find it again if the same words occur twice.",
+    )
+    suffix = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, trim_whitespace=False, default="", help_text="Up to 32 characters just after the quote.",
+    )
+    start = serializers.IntegerField(
+        required=False, min_value=0, allow_null=True, default=None, help_text="Where the quote starts in the text (a character offset), if known.",
+    )
+    language = serializers.CharField(
+        max_length=8, required=False, allow_blank=True, default="", help_text="The language of the text quoted; the comment's language if empty.",
+    )
 
 
+@field_examples(
+    provision=1234, body="Restrictions should be limited to the grounds the ICCPR allows.", stance="propose_wording", language="en",
+    proposed_wording="…only on grounds of public health or public morals.", quote=None, parent=None, official=False,
+)
 class CommentSubmitSerializer(serializers.Serializer):
-    provision = serializers.IntegerField(min_value=1)
-    body = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=20_000)
+    provision = serializers.IntegerField(min_value=1, help_text="The id of the provision commented on, in a version open for comment.")
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=20_000, help_text="The comment's text.")
     stance = serializers.CharField(
         max_length=32, required=False, allow_blank=True, default="",
         help_text="support, oppose, propose_wording or question: required for a comment; optional for a reply, and "
         "ignored on an official reply (the commission's answer takes no position).",
     )
-    language = serializers.CharField(max_length=8)
-    proposed_wording = serializers.CharField(required=False, allow_blank=True, default="", max_length=20_000)
-    quote = QuoteSerializer(required=False, allow_null=True, default=None)
-    parent = serializers.IntegerField(required=False, allow_null=True, min_value=1, default=None)
-    official = serializers.BooleanField(required=False, default=False)
+    language = serializers.CharField(max_length=8, help_text="The language the comment is written in (ISO 639-1: kk, ru, en…).")
+    proposed_wording = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=20_000, help_text="The words proposed instead (with stance propose_wording).",
+    )
+    quote = QuoteSerializer(required=False, allow_null=True, default=None, help_text="The words of the provision the comment is about, if any.")
+    parent = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, default=None, help_text="The id of the comment this one replies to; null for a comment.",
+    )
+    official = serializers.BooleanField(required=False, default=False, help_text="A reply on behalf of the commission (its members only).")
 
 
+@field_examples(body="Restrictions should be limited to the grounds the ICCPR allows.", stance="oppose", proposed_wording="")
 class CommentEditSerializer(serializers.Serializer):
-    body = serializers.CharField(allow_blank=True, max_length=20_000)
-    stance = serializers.CharField(max_length=32, required=False)
-    proposed_wording = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    body = serializers.CharField(allow_blank=True, max_length=20_000, help_text="The corrected text.")
+    stance = serializers.CharField(max_length=32, required=False, help_text="The corrected stance, if it changes.")
+    proposed_wording = serializers.CharField(
+        required=False, allow_blank=True, max_length=20_000, help_text="The corrected proposed wording, if it changes.",
+    )
 
 
+@field_examples(reason="Personal attack on another participant.")
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True, max_length=2000)
+    reason = serializers.CharField(allow_blank=True, max_length=2000, help_text="Why: shown in public with a hidden or restored comment.")
 
 
+@field_examples(
+    id=4521, receipt="TARVANIA-2026-0000042", receipt_hash=HASH_EXAMPLE, consultation="tarvania-2026", document="constitution",
+    version=7, version_number=1, provision=1234, provision_path="II/25/1", lineage=311, parent=None, official=False,
+    author="Aigerim S.", submitter_type="individual", organisation="", stance="oppose", status="published", moderation_reason="",
+    body="Restrictions on grounds of 'spiritual and moral values' go beyond what the ICCPR allows.", proposed_wording="",
+    language="en", quote="spiritual and moral values", quote_start=112, quote_end=138, endorsements=12,
+    created_at="2026-01-12T09:41:07+05:00", edited_at=None, withdrawn_at=None,
+)
 class CommentRecordSerializer(serializers.Serializer):
     """The public record of a comment (comments.selectors.comment_public_record): no e-mail, no IP, no account id.
 
     Hidden and withdrawn comments keep their place and receipt; their words are not shown. A reply is a
-    comment of its own, listed like any other, with the comment it answers as `parent`.
+    comment of its own, listed like any other, with the comment it answers as `parent`. Each field holds
+    the kind of value that the list's filter of the same name takes.
     """
 
-    id = serializers.IntegerField()
-    receipt = serializers.CharField(allow_null=True)
-    receipt_hash = serializers.CharField(allow_null=True)
-    consultation = serializers.IntegerField()
-    document = serializers.IntegerField()
-    version = serializers.IntegerField(help_text="Version number within the document.")
-    provision = serializers.IntegerField()
-    provision_path = serializers.CharField()
-    lineage = serializers.IntegerField()
+    id = serializers.IntegerField(help_text="The comment's id.")
+    receipt = serializers.CharField(allow_null=True, help_text="The public tracking number of its receipt.")
+    receipt_hash = serializers.CharField(allow_null=True, help_text="Its receipt's chain hash (SHA-256, hex): see /api/v1/receipts/.")
+    consultation = serializers.CharField(help_text="The consultation's slug.")
+    document = serializers.CharField(help_text="The document's slug.")
+    version = serializers.IntegerField(help_text="The id of the version commented on (as the `version` filter takes it).")
+    version_number = serializers.IntegerField(help_text="That version's number within its document (0 for the text in force).")
+    provision = serializers.IntegerField(help_text="The id of the provision commented on.")
+    provision_path = serializers.CharField(help_text="The provision's place in the version: section/article/paragraph numbers.")
+    lineage = serializers.IntegerField(help_text="The provision's identity across versions, whatever its number.")
     parent = serializers.IntegerField(allow_null=True, help_text="The comment this one replies to; null for a top-level comment.")
-    official = serializers.BooleanField()
+    official = serializers.BooleanField(help_text="A reply on behalf of the commission.")
     author = serializers.CharField(help_text="Public display name (may be a pseudonym).")
-    submitter_type = serializers.ChoiceField(choices=Participant.SubmitterType.choices)
-    organisation = serializers.CharField()
+    submitter_type = serializers.ChoiceField(choices=Participant.SubmitterType.choices, help_text="Whether the author speaks for themself or an organisation.")
+    organisation = serializers.CharField(help_text="The organisation's name; empty for an individual.")
     stance = serializers.ChoiceField(
         choices=Comment.Stance.choices, allow_blank=True, help_text="Empty for a reply without a position, and for an official reply.",
     )
-    status = serializers.ChoiceField(choices=Comment.Status.choices)
-    moderation_reason = serializers.CharField()
-    body = serializers.CharField()
-    proposed_wording = serializers.CharField()
-    language = serializers.CharField()
-    quote = serializers.CharField()
-    quote_start = serializers.IntegerField(allow_null=True)
-    quote_end = serializers.IntegerField(allow_null=True)
-    endorsements = serializers.IntegerField()
-    created_at = serializers.DateTimeField()
-    edited_at = serializers.DateTimeField(allow_null=True)
-    withdrawn_at = serializers.DateTimeField(allow_null=True)
+    status = serializers.ChoiceField(choices=Comment.Status.choices, help_text="published, hidden by moderators, or withdrawn by the author.")
+    moderation_reason = serializers.CharField(help_text="Why the moderators hid it; empty unless hidden.")
+    body = serializers.CharField(help_text="The text; empty when hidden or withdrawn.")
+    proposed_wording = serializers.CharField(help_text="The words proposed instead; empty when none, hidden or withdrawn.")
+    language = serializers.CharField(help_text="The language it is written in (ISO 639-1).")
+    quote = serializers.CharField(help_text="The words of the provision it is about; empty when none, hidden or withdrawn.")
+    quote_start = serializers.IntegerField(allow_null=True, help_text="Where the quote starts in the provision's text (a character offset).")
+    quote_end = serializers.IntegerField(allow_null=True, help_text="Where the quote ends in the provision's text.")
+    endorsements = serializers.IntegerField(help_text="How many participants endorsed it (+1).")
+    created_at = serializers.DateTimeField(help_text="When it was accepted (its receipt's time).")
+    edited_at = serializers.DateTimeField(allow_null=True, help_text="When the author last corrected it; null if never.")
+    withdrawn_at = serializers.DateTimeField(allow_null=True, help_text="When the author withdrew it; null if not.")
 
     def to_representation(self, comment):
         return selectors.comment_public_record(comment)
 
 
+@field_examples(stance="oppose", body="Restrictions on grounds of morals go too far.", proposed_wording="", replaced_at="2026-01-12T09:49:30+05:00")
 class CommentRevisionSerializer(serializers.Serializer):
     """An earlier text of a corrected comment (comments.selectors.comment_revisions_public)."""
 
-    stance = serializers.ChoiceField(choices=Comment.Stance.choices, allow_blank=True)
-    body = serializers.CharField()
-    proposed_wording = serializers.CharField()
+    stance = serializers.ChoiceField(choices=Comment.Stance.choices, allow_blank=True, help_text="The stance it had then.")
+    body = serializers.CharField(help_text="The text it had then.")
+    proposed_wording = serializers.CharField(help_text="The proposed wording it had then.")
     replaced_at = serializers.DateTimeField(help_text="When the author replaced this text by a correction.")
 
 
 class CommentDetailSerializer(CommentRecordSerializer):
     """One comment's public record with the history of its corrections (oldest first; empty for a hidden or withdrawn comment)."""
 
-    revisions = CommentRevisionSerializer(many=True)
+    revisions = CommentRevisionSerializer(many=True, help_text="Its earlier texts, oldest first: the first is what its receipt hashed.")
 
     def to_representation(self, comment):
         record = selectors.comment_public_record(comment)
@@ -131,28 +198,51 @@ class CommentDetailSerializer(CommentRecordSerializer):
         return record
 
 
-class CommentFilterSerializer(serializers.Serializer):
-    consultation = serializers.SlugField(required=False)
-    version = serializers.IntegerField(required=False)
-    provision = serializers.IntegerField(required=False)
-    lineage = serializers.IntegerField(required=False)
-    stance = serializers.ChoiceField(choices=Comment.Stance.choices, required=False)
-    submitter_type = serializers.ChoiceField(choices=Participant.SubmitterType.choices, required=False)
-    since = serializers.DateTimeField(required=False)
-    until = serializers.DateTimeField(required=False)
-    search = serializers.CharField(required=False, max_length=200)
-    order = serializers.ChoiceField(choices=list(selectors.ORDERINGS), required=False)
+@field_examples(id=4521, endorsements=13)
+class EndorsementSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The comment's id.")
+    endorsements = serializers.IntegerField(help_text="How many participants endorse it now.")
 
 
-COMMENT_FILTER_PARAMETERS = [
-    OpenApiParameter(name, OpenApiTypes.STR, description=description)
-    for name, description in [
-        ("consultation", "slug"), ("version", "version id"), ("provision", "provision id"), ("lineage", "lineage id"),
-        ("stance", "support, oppose, propose_wording, question"), ("submitter_type", "individual or organisation"),
-        ("since", "ISO date-time"), ("until", "ISO date-time"), ("search", "full-text search of the body"),
-        ("order", f"{', '.join(selectors.ORDERINGS)}; newest by default"),
-    ]
-]
+@field_examples(id=88, status="open")
+class ReportReceivedSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The report's id.")
+    status = serializers.ChoiceField(choices=Report.Status.choices, help_text="open until the commission dismisses it or hides the comment.")
+
+
+class _IdFilter(django_filters.NumberFilter):
+    """A database id: a whole number that fits a PostgreSQL bigint ("1.5" or 10**30 is a 400, never a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=2**63 - 1, **kwargs)
+
+
+class CommentFilter(django_filters.FilterSet):
+    """The filters of the comment list, and of its exports (the same class, so they cannot drift apart).
+
+    A filter takes the kind of value that a comment's field of the same name holds. It only parses: the
+    filtering itself is the selectors' (comment_filter, comment_search).
+    """
+
+    consultation = django_filters.CharFilter(help_text="A consultation's slug.")
+    version = _IdFilter(help_text="A version's id (as a comment's `version` holds it): the comments on that version.")
+    provision = _IdFilter(help_text="A provision's id.")
+    lineage = _IdFilter(help_text="A lineage's id: the comments on that provision in every version.")
+    stance = django_filters.ChoiceFilter(choices=Comment.Stance.choices, help_text="Only comments of this stance.")
+    submitter_type = django_filters.ChoiceFilter(choices=Participant.SubmitterType.choices, help_text="individual or organisation.")
+    since = django_filters.IsoDateTimeFilter(help_text="Only comments accepted at or after this time (ISO 8601).")
+    until = django_filters.IsoDateTimeFilter(help_text="Only comments accepted before this time (ISO 8601).")
+    search = django_filters.CharFilter(
+        max_length=200, strip=False, validators=[RegexValidator(r"\S", gettext_lazy("Give the words to search for."))],
+        help_text="Words that the text contains (published comments only).",
+    )
+
+    def filter_queryset(self, queryset):
+        data = {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "")}
+        search = data.pop("search", "")
+        return selectors.comment_search(comments=selectors.comment_filter(comments=queryset, **data), query=search)
 
 
 class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -161,21 +251,15 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     serializer_class = CommentRecordSerializer
     pagination_class = CommentPagination
     permission_classes = [permissions.AllowAny]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CommentFilter
 
     def get_queryset(self):
         return selectors.comment_public_queryset()
 
     def filter_queryset(self, queryset):
-        if self.action != "list":
-            return queryset
-        filters = CommentFilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        data = dict(filters.validated_data)
-        search = data.pop("search", "")
-        data.pop("order", None)  # CommentPagination orders the page
-        return selectors.comment_search(comments=selectors.comment_filter(comments=queryset, **data), query=search)
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
-    @extend_schema(parameters=COMMENT_FILTER_PARAMETERS)
     def list(self, request, *args, **kwargs):
         """List and search comments, replies included (each with its `parent`); newest first by default.
         Follow `next` (or `previous`) for the next page: every comment comes exactly once, in every order.
@@ -211,13 +295,13 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         comment = services.comment_edit(comment_id=int(pk), author=request.user, **payload.validated_data)
         return Response(selectors.comment_public_record(selectors.comment_get(comment_id=comment.pk)))
 
-    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=None, responses=CommentRecordSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         services.comment_withdraw(comment_id=int(pk), author=request.user)
         return Response(selectors.comment_public_record(selectors.comment_get(comment_id=int(pk))))
 
-    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=None, responses=EndorsementSerializer)
     @action(detail=True, methods=["post", "delete"])
     def endorse(self, request, pk=None):
         """POST adds your "+1" (once); DELETE takes it back."""
@@ -227,7 +311,7 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             comment = services.comment_endorse(comment_id=int(pk), user=request.user, client_ip=client_ip(request))
         return Response({"id": comment.pk, "endorsements": comment.endorsement_count})
 
-    @extend_schema(request=ReasonSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=ReasonSerializer, responses={201: ReportReceivedSerializer})
     @action(detail=True, methods=["post"])
     def report(self, request, pk=None):
         payload = ReasonSerializer(data=request.data)
@@ -237,7 +321,7 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
         return Response({"id": report.pk, "status": report.status}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ReasonSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=ReasonSerializer, responses=CommentRecordSerializer)
     @action(detail=True, methods=["post"])
     def hide(self, request, pk=None):
         """Commission only: hide with a public reason. Nothing is deleted."""
@@ -246,7 +330,7 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         moderation.comment_hide(comment_id=int(pk), moderator=request.user, reason=payload.validated_data["reason"])
         return Response(selectors.comment_public_record(selectors.comment_get(comment_id=int(pk))))
 
-    @extend_schema(request=ReasonSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=ReasonSerializer, responses=CommentRecordSerializer)
     @action(detail=True, methods=["post"])
     def restore(self, request, pk=None):
         payload = ReasonSerializer(data=request.data)
@@ -255,10 +339,11 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(selectors.comment_public_record(selectors.comment_get(comment_id=int(pk))))
 
 
+@field_examples(open_reports=3)
 class ReportedCommentSerializer(CommentRecordSerializer):
     """A comment in the commission's queue: its public record and how many open reports it has."""
 
-    open_reports = serializers.IntegerField()
+    open_reports = serializers.IntegerField(help_text="How many reports of it wait for the commission.")
 
     def to_representation(self, comment):
         return {**super().to_representation(comment), "open_reports": comment.open_reports}
@@ -269,7 +354,7 @@ class ModerationQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = ReportedCommentSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("consultation", OpenApiTypes.STR, required=True)])
+    @extend_schema(parameters=[OpenApiParameter("consultation", OpenApiTypes.STR, required=True, description="The consultation's slug.")])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -278,8 +363,13 @@ class ModerationQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return moderation_selectors.moderation_queue(consultation=consultation, user=self.request.user)
 
 
+@field_examples(
+    number="TARVANIA-2026-0000042", sequence=42, consultation="tarvania-2026", kind="comment", comment=4521, payload_format=1,
+    content_hash="3b7e1f0c9a8d6e5f4c2b1a0d9e8f7c6b5a4d3e2f1c0b9a8d7e6f5c4b3a2d1e0f", previous_hash="0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d",
+    chain_hash=HASH_EXAMPLE, created_at="2026-01-12T09:41:07+05:00",
+)
 class ReceiptSerializer(serializers.ModelSerializer):
-    consultation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    consultation = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The consultation's slug: each has its own chain.")
 
     class Meta:
         model = Receipt
@@ -287,21 +377,41 @@ class ReceiptSerializer(serializers.ModelSerializer):
             "number", "sequence", "consultation", "kind", "comment", "payload_format", "content_hash", "previous_hash",
             "chain_hash", "created_at",
         ]
+        extra_kwargs = {
+            "number": {"help_text": "The public tracking number."},
+            "sequence": {"help_text": "Its position in the consultation's chain, from 1."},
+            "kind": {"help_text": "What it records: a comment accepted, or a decision on a concern."},
+            "comment": {"help_text": "The id of the comment it records; null for a decision."},
+            "content_hash": {"help_text": "SHA-256 (hex) of the record's canonical payload (comments/receipts.py)."},
+            "previous_hash": {"help_text": "The chain hash of the receipt before it (64 zeros for the first)."},
+            "chain_hash": {"help_text": "SHA-256 (hex) of previous_hash|content_hash|sequence: what the next receipt links to."},
+            "created_at": {"help_text": "When it was issued."},
+        }
 
 
+@field_examples(verified=True)
+class ReceiptDetailSerializer(ReceiptSerializer):
+    verified = serializers.BooleanField(help_text="Whether it links to the receipt before it and its hash matches its content.")
+
+    class Meta(ReceiptSerializer.Meta):
+        fields = [*ReceiptSerializer.Meta.fields, "verified"]
+
+
+@field_examples(sequence=17, number="TARVANIA-2026-0000017", reason="its content hash does not match its record")
 class ChainBreakSerializer(serializers.Serializer):
     sequence = serializers.IntegerField(help_text="The position concerned; 0 for the chain as a whole.")
-    number = serializers.CharField(allow_blank=True)
-    reason = serializers.CharField()
+    number = serializers.CharField(allow_blank=True, help_text="The receipt's number; empty for a missing position or the whole chain.")
+    reason = serializers.CharField(help_text="What does not hold there.")
 
 
+@field_examples(consultation="tarvania-2026", length=1250, head_hash=HASH_EXAMPLE, stored=1250, intact=True, breaks=[])
 class ChainVerificationSerializer(serializers.Serializer):
-    consultation = serializers.CharField()
+    consultation = serializers.CharField(help_text="The consultation's slug.")
     length = serializers.IntegerField(source="head.length", help_text="How many receipts the chain's head says it has.")
     head_hash = serializers.CharField(source="head.head_hash", help_text="The newest receipt's chain hash.")
     stored = serializers.IntegerField(help_text="How many receipts are stored.")
-    intact = serializers.BooleanField()
-    breaks = ChainBreakSerializer(many=True)
+    intact = serializers.BooleanField(help_text="Whether every link holds: no break found.")
+    breaks = ChainBreakSerializer(many=True, help_text="Every place where the chain does not hold; empty when intact.")
 
 
 class ReceiptCursorPagination(IdCursorPagination):
@@ -322,6 +432,12 @@ class ReceiptViewSet(viewsets.ReadOnlyModelViewSet):
         slug = self.request.query_params.get("consultation")
         return receipts.filter(consultation__slug=slug) if slug else receipts
 
+    @extend_schema(parameters=[OpenApiParameter("consultation", str, description="Only this consultation's chain (its slug).")])
+    def list(self, request, *args, **kwargs):
+        """Every receipt in the order it was issued."""
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses=ReceiptDetailSerializer)
     def retrieve(self, request, number=None):
         receipt = chain_selectors.receipt_get(number=number)
         return Response({**ReceiptSerializer(receipt).data, "verified": chain_selectors.receipt_check(receipt=receipt)})
@@ -339,12 +455,9 @@ class ReceiptViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(ChainVerificationSerializer(report).data)
 
 
-EXPORT_FIELDS = [
-    "id", "receipt", "receipt_hash", "consultation", "document", "version", "provision", "provision_path", "lineage",
-    "parent", "official", "author", "submitter_type", "organisation", "stance", "status", "moderation_reason", "body",
-    "proposed_wording", "language", "quote", "quote_start", "quote_end", "endorsements", "created_at", "edited_at",
-    "withdrawn_at",
-]
+# --- bulk exports -----------------------------------------------------------------------------------
+
+EXPORT_FIELDS = list(CommentRecordSerializer().fields)  # the columns are the list's fields, in its order
 
 
 class _EchoBuffer:
@@ -352,25 +465,68 @@ class _EchoBuffer:
         return value
 
 
-def comments_export_csv(request, slug):
-    """All accepted comments of a consultation as CSV, streamed row by row."""
-    consultation = consult_selectors.consultation_get(slug=slug)
-    writer = csv.DictWriter(_EchoBuffer(), fieldnames=EXPORT_FIELDS)
+class _FileContentNegotiation(DefaultContentNegotiation):
+    """For a view that answers a file: whatever the client accepts, an error is rendered by the first renderer (JSON)."""
 
-    def rows():
-        yield "\ufeff" + writer.writeheader()  # the BOM lets spreadsheet software read UTF-8
-        for record in selectors.comment_export_rows(consultation=consultation):
-            yield writer.writerow(record)
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slug}-comments.csv"'
-    return response
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
-def comments_export_jsonl(request, slug):
-    """All accepted comments of a consultation as JSON Lines, streamed."""
-    consultation = consult_selectors.consultation_get(slug=slug)
-    lines = (json.dumps(record, ensure_ascii=False) + "\n" for record in selectors.comment_export_rows(consultation=consultation))
-    response = StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slug}-comments.jsonl"'
-    return response
+class _CommentExportView(GenericAPIView):
+    """All accepted comments of a consultation, oldest first, streamed, filtered as the comment list is
+    (CommentFilter: the same parameters). Each row is a comment's public record, as the list gives it."""
+
+    permission_classes = [permissions.AllowAny]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CommentFilter
+    pagination_class = None
+    serializer_class = CommentRecordSerializer
+    # The body is a file, not a negotiated representation: an Accept header naming the file's type is honoured,
+    # and an error (a bad filter) is answered in JSON like every API error.
+    content_negotiation_class = _FileContentNegotiation
+
+    def get_queryset(self):
+        return selectors.comment_public_queryset()
+
+    def records(self, slug: str):
+        consultation = consult_selectors.consultation_get(slug=slug)
+        comments = self.filter_queryset(self.get_queryset().filter(consultation=consultation))
+        return selectors.comment_export_rows(comments=comments)
+
+
+class CommentExportCSVView(_CommentExportView):
+    @extend_schema(
+        operation_id="consultations_export_comments_csv", filters=True,
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description=f"One row per comment; columns: {', '.join(EXPORT_FIELDS)}.")},
+    )
+    def get(self, request, slug):
+        """The consultation's comments as CSV (UTF-8 with a byte order mark, for spreadsheets), streamed row by row."""
+        writer = csv.DictWriter(_EchoBuffer(), fieldnames=EXPORT_FIELDS)
+        records = self.records(slug)
+
+        def rows():
+            yield "\ufeff" + writer.writeheader()  # the BOM lets spreadsheet software read UTF-8
+            for record in records:
+                yield writer.writerow(record)
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{slug}-comments.csv"'
+        return response
+
+
+class CommentExportJSONLinesView(_CommentExportView):
+    @extend_schema(
+        operation_id="consultations_export_comments_jsonl", filters=True,
+        responses={(200, "application/x-ndjson"): OpenApiResponse(CommentRecordSerializer, description="One comment's public record per line (JSON Lines).")},
+    )
+    def get(self, request, slug):
+        """The consultation's comments as JSON Lines, streamed: one JSON object per line, as the list's results."""
+        records = self.records(slug)
+        lines = (json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+        response = StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{slug}-comments.jsonl"'
+        return response
+
+
+comments_export_csv = CommentExportCSVView.as_view()
+comments_export_jsonl = CommentExportJSONLinesView.as_view()

@@ -69,7 +69,7 @@ class CommentPage:
 
 def comment_public_queryset() -> QuerySet[Comment]:
     """Every comment that has been accepted (hidden and withdrawn ones included: the public sees that they exist)."""
-    return Comment.objects.select_related("receipt", "provision", "version__document")
+    return Comment.objects.select_related("receipt", "provision", "version__document", "consultation")
 
 
 def comment_list_for_provision(
@@ -375,28 +375,30 @@ def _loaded(model, **values):
     return model.from_db("default", names, [values[name] for name in names])
 
 
-def comment_export_rows(*, consultation: Consultation) -> Iterator[dict]:
-    """Every accepted comment of a consultation as open data, streamed: no e-mail, no IP, no account id."""
-    comments = (
-        Comment.objects.filter(consultation=consultation)
-        .select_related("receipt", "provision", "version")
-        .order_by("id")
-    )
-    for comment in comments.iterator(chunk_size=2000):
+def comment_export_rows(*, comments: QuerySet[Comment]) -> Iterator[dict]:
+    """The public records of `comments` (comment_public_queryset, filtered) as open data, oldest first, streamed
+    in chunks: no e-mail, no IP, no account id."""
+    for comment in comments.order_by("id").iterator(chunk_size=2000):
         yield comment_public_record(comment)
 
 
 def comment_public_record(comment: Comment) -> dict:
-    """The public shape of a comment: hidden and withdrawn ones keep their place, not their words."""
+    """The public shape of a comment: hidden and withdrawn ones keep their place, not their words.
+
+    Each field holds what the filter of the same name takes (comments/apis.py): the consultation's and the
+    document's slugs, the version's, provision's and lineage's ids; the version's number is `version_number`.
+    Needs the comment's receipt, provision, version with its document, and consultation (comment_public_queryset).
+    """
     visible = comment.status == Comment.Status.PUBLISHED
     receipt = getattr(comment, "receipt", None)
     return {
         "id": comment.pk,
         "receipt": receipt.number if receipt else None,
         "receipt_hash": receipt.chain_hash if receipt else None,
-        "consultation": comment.consultation_id,
-        "document": comment.version.document_id,
-        "version": comment.version.number,
+        "consultation": comment.consultation.slug,
+        "document": comment.version.document.slug,
+        "version": comment.version_id,
+        "version_number": comment.version.number,
         "provision": comment.provision_id,
         "provision_path": comment.provision.path,
         "lineage": comment.lineage_id,

@@ -17,7 +17,7 @@ def moderation_queue(*, consultation: Consultation, user) -> QuerySet[Comment]:
     return (
         Comment.objects.filter(consultation=consultation, reports__status=Report.Status.OPEN)
         .annotate(open_reports=Count("reports", filter=Q(reports__status=Report.Status.OPEN)))
-        .select_related("provision", "version__document", "receipt")
+        .select_related("provision", "version__document", "receipt", "consultation")
         .prefetch_related(Prefetch("reports", queryset=Report.objects.filter(status=Report.Status.OPEN)))
         .order_by("-open_reports", "id")
         .distinct()
