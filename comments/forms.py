@@ -9,7 +9,11 @@ from comments.services import QuoteInput
 
 
 class CommentForm(forms.Form):
-    provision = forms.TypedChoiceField(label=_("About"), coerce=int)
+    # Chosen by the author, never by the page: quoted words found elsewhere do not move the comment.
+    provision = forms.TypedChoiceField(
+        label=_("About"), coerce=int,
+        help_text=_("The provision your comment is about. Words you quote must be in its text."),
+    )
     # Nothing is pre-selected: the author chooses a position (a reply may leave it blank; see clean()).
     stance = forms.ChoiceField(
         label=_("Your position"), choices=Comment.Stance.choices, widget=forms.RadioSelect, required=False,
@@ -26,7 +30,7 @@ class CommentForm(forms.Form):
     )
     quote_exact = forms.CharField(
         label=_("Words you comment on (optional)"), required=False, max_length=5000,
-        help_text=_("Select words in the text above, or type or paste them here; they must appear in the provision."),
+        help_text=_("Select words in the text above, or type or paste them here; they must appear in the provision chosen under “About”."),
     )
     quote_prefix = forms.CharField(required=False, max_length=32, strip=False, widget=forms.HiddenInput)
     quote_suffix = forms.CharField(required=False, max_length=32, strip=False, widget=forms.HiddenInput)

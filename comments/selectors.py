@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -27,7 +27,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comments.models import Comment
+from comments.models import Comment, Endorsement
 from config.errors import ApplicationError, NotFound
 from consult.models import Consultation, Participant, Phase
 from drafts.models import Document, DraftVersion, Provision, ProvisionText
@@ -281,6 +281,15 @@ def comment_get(*, comment_id: int) -> Comment:
     if comment is None:
         raise NotFound(f"There is no comment {comment_id}.")
     return comment
+
+
+def comment_ids_endorsed(*, user, comments: Iterable[Comment]) -> set[int]:
+    """Which of these comments and of their (prefetched) replies the user has endorsed, so that each
+    shows "You endorsed this" with a way to take it back: one query, and none for a visitor."""
+    ids = [comment.pk for row in comments for comment in (row, *row.replies.all())]
+    if not user.is_authenticated or not ids:
+        return set()
+    return set(Endorsement.objects.filter(user_id=user.pk, comment_id__in=ids).values_list("comment_id", flat=True))
 
 
 @dataclass(frozen=True)

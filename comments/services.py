@@ -231,13 +231,18 @@ def edit_window_minutes() -> int:
     return max(1, settings.COMMENT_EDIT_WINDOW_SECONDS // 60)
 
 
+def comment_withdraw_check(*, comment: Comment, author: AbstractBaseUser | AnonymousUser) -> None:
+    """Whether `author` may withdraw `comment` now: the page that asks for confirmation is shown only then."""
+    _check_author(comment, author)
+    if comment.status == Comment.Status.WITHDRAWN:
+        raise InvalidState(_("This comment is already withdrawn."), code="already_withdrawn")
+
+
 def comment_withdraw(*, comment_id: int, author: AbstractBaseUser) -> Comment:
     """The author withdraws a comment: it stays in the record (and the chain), shown as withdrawn."""
     with transaction.atomic():
         comment = comment_lock(comment_id=comment_id)
-        _check_author(comment, author)
-        if comment.status == Comment.Status.WITHDRAWN:
-            raise InvalidState(_("This comment is already withdrawn."), code="already_withdrawn")
+        comment_withdraw_check(comment=comment, author=author)
         comment.status = Comment.Status.WITHDRAWN
         comment.withdrawn_at = timezone.now()
         comment.full_clean()
@@ -285,7 +290,14 @@ def comment_endorse(*, comment_id: int, user: AbstractBaseUser | AnonymousUser, 
     return comment
 
 
-def comment_unendorse(*, comment_id: int, user: AbstractBaseUser) -> Comment:
+def comment_unendorse(*, comment_id: int, user: AbstractBaseUser | AnonymousUser) -> Comment:
+    """Take back the user's "+1": the endorsement row goes and the count drops by one, in one transaction.
+
+    Allowed whatever the comment's status: an endorsement of a comment hidden later can still be
+    taken back. Two take-backs racing delete the row once; the second finds nothing and changes nothing.
+    """
+    if not user.is_authenticated:
+        raise PermissionDenied(_("Sign in to take back an endorsement."), code="not_authenticated")
     with transaction.atomic():
         deleted, _rows = Endorsement.objects.filter(comment_id=comment_id, user_id=user.pk).delete()
         if not deleted:

@@ -24,6 +24,7 @@ urlpatterns = [
 urlpatterns += [
     path("c/<slug:slug>/moderation/", views.moderation_queue_view, name="moderation-queue"),
     path("comments/<int:comment_id>/edit/", views.comment_edit_view, name="comment-edit"),
+    path("comments/<int:comment_id>/withdraw/", views.comment_withdraw_view, name="comment-withdraw"),
     path("comments/<int:comment_id>/<slug:action>/", views.comment_action_view, name="comment-action"),
     path("receipts/", views.receipt_lookup_view, name="receipt-lookup"),
     path("receipts/<str:number>/", views.receipt_detail_view, name="receipt-detail"),

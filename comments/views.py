@@ -5,6 +5,7 @@ Views parse the request, call one service or selector, and render or redirect.
 """
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -24,6 +25,7 @@ from config.errors import ApplicationError, NotFound, PermissionDenied
 from consult import selectors as consult_selectors
 from consult.models import Consultation
 from drafts import selectors as draft_selectors
+from drafts.citations import provision_citation
 from drafts.languages import text_language_is_known
 from drafts.models import Document, DraftVersion
 
@@ -66,8 +68,10 @@ def provision_detail_view(request, slug, document_slug, number, provision_path, 
     order = request.GET.get("order") if request.GET.get("order") in selectors.ORDERINGS else "newest"
     page = selectors.comment_list_for_provision(provision=node.provision, order=order, cursor=request.GET.get("after"))
     blocked = _comment_blocked(request.user, node.provision.pk)
+    ancestors = draft_selectors.provision_ancestors(provision=node.provision)
+    citations = _provision_citations(node, ancestors)
     if form is None and blocked is None:
-        form = CommentForm(provisions=_provision_choices(node), initial={"provision": node.provision.pk})
+        form = CommentForm(provisions=_provision_choices(node, citations), initial={"provision": node.provision.pk})
     return render(
         request,
         "comments/provision_detail.html",
@@ -78,7 +82,9 @@ def provision_detail_view(request, slug, document_slug, number, provision_path, 
             "language": language,
             "languages": draft_selectors.version_text_languages(version=version),
             "node": node,
-            "ancestors": draft_selectors.provision_ancestors(provision=node.provision),
+            "ancestors": ancestors,
+            "citations": citations,
+            "endorsed": selectors.comment_ids_endorsed(user=request.user, comments=page.comments),
             "parallel": draft_selectors.provision_parallel_texts(provision=node.provision),
             "previous": previous,
             "following": following,
@@ -102,7 +108,8 @@ def provision_detail_view(request, slug, document_slug, number, provision_path, 
 def comment_create_view(request, slug, document_slug, number, provision_path):
     consultation, document, version = _reader_context(slug, document_slug, number)
     node = draft_selectors.provision_get(version=version, path=provision_path.strip("/"), language=document.authoritative_language)
-    form = CommentForm(request.POST, provisions=_provision_choices(node))
+    citations = _provision_citations(node, draft_selectors.provision_ancestors(provision=node.provision))
+    form = CommentForm(request.POST, provisions=_provision_choices(node, citations))
     if not form.is_valid():
         return provision_detail_view(request, slug, document_slug, number, provision_path, form=form, status=400)
     language = _text_language(request, version)
@@ -159,7 +166,6 @@ def _comment_actions(request, comment_id: int) -> dict:
     return {
         "endorse": (lambda: services.comment_endorse(comment_id=comment_id, user=user, client_ip=ip), _("Thank you: your endorsement was added.")),
         "unendorse": (lambda: services.comment_unendorse(comment_id=comment_id, user=user), _("Your endorsement was taken back.")),
-        "withdraw": (lambda: services.comment_withdraw(comment_id=comment_id, author=user), _("Your comment is withdrawn; it stays in the public record as withdrawn.")),
         "report": (lambda: moderation.comment_report(comment_id=comment_id, reporter=user, reason=reason, client_ip=ip), _("Thank you: the moderators will look at this comment.")),
         "hide": (lambda: moderation.comment_hide(comment_id=comment_id, moderator=user, reason=reason), _("The comment is hidden; its receipt stays in the chain.")),
         "restore": (lambda: moderation.comment_restore(comment_id=comment_id, moderator=user), _("The comment is shown again.")),
@@ -187,6 +193,23 @@ def comment_action_view(request, comment_id, action):
     if next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)
     return redirect(_comment_url(comment))
+
+
+@login_required
+def comment_withdraw_view(request, comment_id):
+    """Withdrawing cannot be undone, so it asks first: "Withdraw" under a comment opens this page (no script
+    needed), and only the form on it withdraws."""
+    comment = selectors.comment_get(comment_id=comment_id)
+    if request.method == "POST":
+        try:
+            services.comment_withdraw(comment_id=comment_id, author=request.user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your comment is withdrawn; it stays in the public record as withdrawn."))
+        return redirect(_comment_url(comment))
+    services.comment_withdraw_check(comment=comment, author=request.user)
+    return render(request, "comments/comment_withdraw.html", {"comment": comment, "back_url": _comment_url(comment)})
 
 
 @login_required
@@ -242,18 +265,26 @@ def _comment_blocked(user, provision_id: int) -> ApplicationError | None:
     return None
 
 
-def _provision_choices(node) -> list[tuple[int, str]]:
-    """The provision shown and everything below it, as choices of what a comment is about."""
-    choices = []
+def _provision_citations(node, ancestors) -> dict[int, str]:
+    """The provision shown and everything below it, by id, named as people cite them in the interface's
+    language ("Article 25, paragraph 1", never a bare "1.")."""
+    language = get_language() or settings.LANGUAGE_CODE
+    citations = {}
 
-    def walk(item, depth):
-        label = "— " * depth + (f"{item.provision} {item.heading}".strip() if depth == 0 else str(item.number))
-        choices.append((item.provision.pk, label))
+    def walk(item, chain):
+        chain = [*chain, item]
+        citations[item.provision.pk] = provision_citation(chain, language)
         for child in item.children:
-            walk(child, depth + 1)
+            walk(child, chain)
 
-    walk(node, 0)
-    return choices
+    walk(node, ancestors)
+    return citations
+
+
+def _provision_choices(node, citations: dict[int, str]) -> list[tuple[int, str]]:
+    """What a comment may be about: the provision shown (with its heading) or one below it, in reading order."""
+    heading = f". {node.heading}" if node.heading else ""
+    return [(pk, citation + heading if pk == node.provision.pk else citation) for pk, citation in citations.items()]
 
 
 def _reader_context(slug: str, document_slug: str, number: int, reader=None) -> tuple[Consultation, Document, DraftVersion]:

@@ -1,7 +1,12 @@
 // Quote selection on a provision page: select words with the mouse, on a touch screen, or with the
 // keyboard (type or paste them into the "Words you comment on" field), then comment on exactly those
-// words. Everything works without this file: the comment is then about the whole provision, and the
-// server still checks a typed quote against the text.
+// words. Everything works without this file: the comment is then about the provision chosen under
+// "About", and the server still checks a typed quote against its text.
+//
+// The provision a comment is about is the author's choice, never this script's: typed words are looked
+// for in the chosen provision only, and words that are not there are an error at the field (naming the
+// provision where they are, with a button to choose it). Selected words of another provision are quoted
+// only by a button that names that provision, so the change is the author's and is announced.
 (function () {
   "use strict";
   var form = document.getElementById("comment-form");
@@ -15,16 +20,39 @@
   var pending = null;
   if (hint) { hint.hidden = false; }
 
+  function message(name, fallback, values) {
+    var text = form.getAttribute("data-quote-" + name) || fallback;
+    Object.keys(values || {}).forEach(function (key) { text = text.split("%(" + key + ")s").join(values[key]); });
+    return text;
+  }
+
   var button = document.createElement("button");
   button.type = "button";
   button.className = "quote-button";
-  button.textContent = form.getAttribute("data-quote-label") || "Comment on the selected words";
   button.hidden = true;
 
+  // The field's live message: what was found, or (as an error of the field) what was not.
   var status = document.createElement("p");
   status.className = "help quote-status";
+  status.id = exact.id + "_status";
   status.setAttribute("aria-live", "polite");
+  var choose = document.createElement("button");
+  choose.type = "button";
+  choose.className = "secondary quote-choose";
+  choose.hidden = true;
   exact.parentNode.appendChild(status);
+  exact.parentNode.appendChild(choose);
+  exact.setAttribute("aria-describedby", ((exact.getAttribute("aria-describedby") || "") + " " + status.id).trim());
+
+  function say(text, isError) {
+    status.textContent = text;
+    status.classList.toggle("quote-error", !!isError);
+    exact.parentNode.classList.toggle("has-error", !!isError);
+    if (isError) { exact.setAttribute("aria-invalid", "true"); } else { exact.removeAttribute("aria-invalid"); }
+  }
+
+  function optionFor(id) { return id ? provision.querySelector("option[value='" + id + "']") : null; }
+  function citationOf(id) { var option = optionFor(id); return option ? option.textContent.trim() : ""; }
 
   function textElementOf(node) {
     var element = node && (node.nodeType === 1 ? node : node.parentElement);
@@ -56,11 +84,17 @@
     var range = selection.getRangeAt(0);
     var element = textElementOf(range.startContainer);
     if (!element || element !== textElementOf(range.endContainer)) { hideButton(); return; }
+    var id = element.getAttribute("data-provision");
+    if (!optionFor(id)) { hideButton(); return; }
     var text = element.textContent;
     var found = span(text, offsetIn(element, range.startContainer, range.startOffset), offsetIn(element, range.endContainer, range.endOffset));
     if (!found) { hideButton(); return; }
-    found.provision = element.getAttribute("data-provision");
+    found.provision = id;
     pending = found;
+    // The button says which provision the comment will be about when it is not the chosen one.
+    button.textContent = id === provision.value
+      ? message("label", "Comment on the selected words")
+      : message("from", "Comment on the selected words of %(other)s", {other: citationOf(id)});
     element.parentNode.insertBefore(button, element.nextSibling); // next in keyboard order
     var rect = range.getBoundingClientRect();
     button.style.top = (window.scrollY + rect.bottom + 6) + "px";
@@ -76,16 +110,24 @@
     prefix.value = found.prefix;
     suffix.value = found.suffix;
     start.value = found.start;
-    if (found.provision && provision.querySelector("option[value='" + found.provision + "']")) { provision.value = found.provision; }
     preview.textContent = "«" + found.exact + "»";
     preview.hidden = false;
   }
 
+  function chooseProvision(id) {
+    provision.value = id;
+    choose.hidden = true;
+  }
+
   button.addEventListener("click", function () {
     if (!pending) { return; }
+    var moved = pending.provision !== provision.value;
+    if (moved) { chooseProvision(pending.provision); }
     fill(pending);
     hideButton();
-    status.textContent = form.getAttribute("data-quote-set") || "The selected words are quoted in your comment.";
+    say(moved
+      ? message("chosen", "Your comment is now about %(other)s.", {other: citationOf(pending.provision)}) + " " + message("set", "The selected words are quoted in your comment.")
+      : message("set", "The selected words are quoted in your comment."));
     body.focus();
   });
 
@@ -95,33 +137,50 @@
     timer = setTimeout(capture, 120);
   });
 
-  // Typed or pasted words: find them in the chosen provision, else in another provision of the page
-  // (and choose that one), as the user types.
-  function provisionTexts() {
-    var chosen = document.querySelector(".quotable [data-provision='" + provision.value + "']");
-    var all = Array.prototype.slice.call(document.querySelectorAll(".quotable [data-provision]"));
-    return chosen ? [chosen].concat(all.filter(function (element) { return element !== chosen; })) : all;
+  // Typed or pasted words are looked for in the chosen provision's own text, as the user types.
+  function textOf(id) {
+    var element = document.querySelector(".quotable [data-provision='" + id + "']");
+    return element ? element.textContent : "";
+  }
+  function elsewhere(words) {
+    var options = provision.querySelectorAll("option");
+    for (var i = 0; i < options.length; i++) {
+      if (options[i].value !== provision.value && textOf(options[i].value).indexOf(words) >= 0) { return options[i].value; }
+    }
+    return null;
   }
   function forget() { preview.hidden = true; prefix.value = suffix.value = start.value = ""; }
   function checkTyped() {
-    var words = exact.value;
-    if (!words.trim()) { status.textContent = ""; forget(); return; }
-    var candidates = provisionTexts();
-    for (var i = 0; i < candidates.length; i++) {
-      var text = candidates[i].textContent;
-      var at = text.indexOf(words.trim());
-      var id = candidates[i].getAttribute("data-provision");
-      if (at >= 0 && provision.querySelector("option[value='" + id + "']")) {
-        var found = span(text, at, at + words.trim().length);
-        found.provision = id;
-        fill(found, true);
-        status.textContent = form.getAttribute("data-quote-found") || "Found in the text.";
-        return;
-      }
+    var words = exact.value.trim();
+    choose.hidden = true;
+    if (!words) { say(""); forget(); return; }
+    var text = textOf(provision.value);
+    var at = text.indexOf(words);
+    if (at >= 0) {
+      fill(span(text, at, at + words.length), true);
+      say(message("found", "Found in the text."));
+      return;
     }
     forget();
-    status.textContent = form.getAttribute("data-quote-missing") || "These words are not in the chosen provision.";
+    var other = elsewhere(words);
+    if (other) {
+      say(message("elsewhere", "These words are not in %(chosen)s; they are in %(other)s.", {chosen: citationOf(provision.value), other: citationOf(other)}), true);
+      choose.textContent = message("choose", "Choose %(other)s", {other: citationOf(other)});
+      choose.setAttribute("data-provision", other);
+      choose.hidden = false;
+    } else {
+      say(message("missing", "These words are not in the chosen provision."), true);
+    }
   }
+  choose.addEventListener("click", function () {
+    var id = choose.getAttribute("data-provision");
+    chooseProvision(id);
+    checkTyped();
+    if (provision.value === id) {
+      say(message("chosen", "Your comment is now about %(other)s.", {other: citationOf(id)}) + " " + status.textContent);
+    }
+    exact.focus();
+  });
   exact.addEventListener("input", checkTyped);
   provision.addEventListener("change", checkTyped);
 })();
