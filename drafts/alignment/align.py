@@ -18,7 +18,9 @@ Order of work:
    section: a paragraph that went into another article, or a sub-paragraph that went
    under another paragraph, is "moved". An article's own text (an article without
    numbered paragraphs) is compared at article level only.
-5. Everything else is added or removed: every provision appears in exactly one match.
+5. Everything else is added or removed: every provision appears in exactly one match. No
+   article or paragraph is matched below `model.MATCH_FLOOR` but by its place (the preamble,
+   a repealed placeholder under its number): a pair so unlike is a removal and an addition.
 """
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ from .text import Vocabulary, normalise, similarity
 from .tree import ARTICLE, PARAGRAPH, Side
 
 PREAMBLES = PoolSettings(accept=0.3, context_accept=0.1, gap_accept=0.1)
-ARTICLES = PoolSettings(accept=0.5, context_accept=0.3, gap_accept=0.2)
+ARTICLES = PoolSettings(accept=0.5, context_accept=0.3, gap_accept=0.2, numbered_placeholders=True)
 PARAGRAPHS = PoolSettings(accept=0.5, context_accept=0.3, gap_accept=0.3)
 # Across articles only what is nearly identical, and not a few words ("Исключен.") that recur.
 MOVED_PARAGRAPHS = PoolSettings(accept=0.75, groups=False, min_words=4)

@@ -14,11 +14,13 @@ articles:
    re-run once the first result gives each pair its context (the neighbouring pairs that
    agree with it), then improved by exchanging partners wherever that raises the total.
    A pair is eligible on its score alone above `accept`, or above `context_accept` when
-   a neighbouring pair agrees or the numbers are equal. Numbers and headings add a little
-   to the score; they never match anything alone.
+   a neighbouring pair agrees or the numbers are equal, and never when its similarity is
+   below `model.MATCH_FLOOR` (whatever its containment score). Numbers and headings add a
+   little to the score; they never match anything alone, but for placeholders (below).
 4. Between two consecutive pairs that keep their order, the unmatched items left on both
    sides are paired at a lower score (a provision rewritten in place) if each is the
-   other's best candidate anywhere.
+   other's best candidate anywhere. A placeholder (a repealed provision: no words, or
+   fewer than three) answers only a placeholder of the same number, by that number.
 5. Split and merged: one item against the concatenation of consecutive items on the
    other side, each of which owes most of its words to it, when that concatenation is
    clearly more similar than its one-to-one partner.
@@ -39,6 +41,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
+from .model import MATCH_FLOOR
 from .text import common_words, similarity
 
 # Pools up to this many candidate pairs are compared exhaustively (about 20 µs a pair).
@@ -53,6 +56,7 @@ _NUMBER_BONUS = 0.02
 _HEADING_BONUS = 0.02
 _MAX_GAP_PAIRS = 900
 # A provision with fewer words than this is a placeholder ("(weggefallen)", "-", "Исключена").
+# Two placeholders pair only by their number (see PoolSettings.numbered_placeholders).
 _PLACEHOLDER_WORDS = 3
 # A part of a split (or merged) group must owe this share of its words to the whole.
 _PART_CONTAINMENT = 0.6
@@ -87,6 +91,9 @@ class PoolSettings:
     groups: bool = True  # look for split and merged groups
     group_accept: float = 0.4  # similarity of a whole to its parts together, each mostly drawn from it
     min_words: int = 0  # shorter texts are never matched, not even when identical
+    # Items of fewer than _PLACEHOLDER_WORDS words are repealed placeholders ("Исключена."): identical
+    # only with the same number. Otherwise (paragraphs: "adopts laws;") only items without words are.
+    numbered_placeholders: bool = False
 
 
 @dataclass(frozen=True)
@@ -181,15 +188,32 @@ class _Pool:
     def _long_enough(self, item: PoolItem) -> bool:
         return len(item.words) >= max(self.settings.min_words, 1)
 
+    def _placeholder(self, item: PoolItem) -> bool:
+        """A repealed provision's stub: no words ("-", or nothing), or, where numbered
+        placeholders are expected, a word or two ("Исключена.", "(weggefallen)")."""
+        return not item.words or (self.settings.numbered_placeholders and len(item.words) < _PLACEHOLDER_WORDS)
+
+    def _identity(self, item: PoolItem) -> tuple[str, str | None] | None:
+        """What makes two items identical: their text, and for placeholders their number as
+        well (two repealed articles are the same one only under the same number); None for
+        an item that is never matched."""
+        if len(item.words) < self.settings.min_words:
+            return None
+        if self._placeholder(item):
+            return (item.exact, item.number) if item.exact or item.number else None
+        return (item.exact, None)
+
     def _identical_texts(self) -> None:
         waiting: dict[tuple, list[int]] = defaultdict(list)
         for j, item in enumerate(self.new):
-            if self._long_enough(item) or (not item.words and item.exact and not self.settings.min_words):
-                waiting[(item.exact, item.number if not item.words else None)].append(j)
+            identity = self._identity(item)
+            if identity is not None:
+                waiting[identity].append(j)
         for queue in waiting.values():
             queue.reverse()
         for i, item in enumerate(self.old):
-            queue = waiting.get((item.exact, item.number if not item.words else None))
+            identity = self._identity(item)
+            queue = waiting.get(identity) if identity is not None else None
             if queue:
                 self.match[i] = queue.pop()
                 self.identical.add(i)
@@ -268,7 +292,7 @@ class _Pool:
         settings = self.settings
         scores = {}
         for i, j in self.sims:
-            if i in self.identical:
+            if i in self.identical or not self._by_words(i, j):
                 continue
             score = self.score(i, j)
             agreement = self._agreement(i, j, context)
@@ -331,8 +355,9 @@ class _Pool:
     def _fill_gaps(self) -> None:
         """Pair what is left between two consecutive pairs that keep their order: a provision
         rewritten in place. Below `context_accept`, only pairs that are each other's best
-        candidate anywhere; and items with the same number where one is a placeholder
-        without words ("Art 49 (weggefallen)")."""
+        candidate anywhere; never below MATCH_FLOOR. Then items with the same number: two
+        placeholders ("Art 49 -" and "Art 49 (weggefallen)"), whatever their words, or a
+        short item and its rewriting ("budget;" -> "budget, loans and debt;") above the floor."""
         best_of_old: dict[int, float] = defaultdict(float)
         best_of_new: dict[int, float] = defaultdict(float)
         for i, j in self.sims:
@@ -361,7 +386,7 @@ class _Pool:
             for score, i, j in scored:
                 if score < self.settings.gap_accept:
                     break
-                if i in self.match or j in matched_new:
+                if i in self.match or j in matched_new or not self._by_words(i, j):
                     continue
                 if score >= strong or (score >= best_of_old[i] and score >= best_of_new[j]):
                     self.match[i] = j
@@ -371,15 +396,24 @@ class _Pool:
                 if i in self.match or not self.old[i].number:
                     continue
                 for j in new_gap:
-                    if (
-                        j not in matched_new
-                        and self.new[j].number == self.old[i].number
-                        and min(len(self.old[i].words), len(self.new[j].words)) < _PLACEHOLDER_WORDS
-                    ):
+                    if j not in matched_new and self.new[j].number == self.old[i].number and self._same_by_number(i, j):
                         self.match[i] = j
                         matched_new.add(j)
-                        self.sims[(i, j)] = self.sim(i, j)
+                        # Two stubs without words ("-", "(weggefallen)" once its note is set apart) lost no word.
+                        wordless = not self.old[i].words and not self.new[j].words
+                        self.sims[(i, j)] = 1.0 if wordless else self.sim(i, j)
                         break
+
+    def _by_words(self, i: int, j: int) -> bool:
+        """Whether a pair may be matched on its words: at least MATCH_FLOOR alike, and neither a
+        placeholder ("Исключена." under another number is another repealed article)."""
+        return self.sim(i, j) >= MATCH_FLOOR and not self._placeholder(self.old[i]) and not self._placeholder(self.new[j])
+
+    def _same_by_number(self, i: int, j: int) -> bool:
+        old, new = self.old[i], self.new[j]
+        if self._placeholder(old) and self._placeholder(new):
+            return True
+        return min(len(old.words), len(new.words)) < _PLACEHOLDER_WORDS and self.sim(i, j) >= MATCH_FLOOR
 
     # --- split and merged ----------------------------------------------------------------
 
@@ -416,7 +450,7 @@ class _Pool:
         `whole`'s one-to-one `partner` clearly. Each member must owe most of its words to
         `whole`, and be free, or held by `whole` or by a partner less similar to it."""
         items, others = (self.old, self.new) if split else (self.new, self.old)
-        if not items[whole].words or (partner is not None and (whole if split else partner) in self.identical):
+        if self._placeholder(items[whole]) or (partner is not None and (whole if split else partner) in self.identical):
             return None
 
         def pair(part: int) -> tuple[int, int]:
@@ -427,7 +461,7 @@ class _Pool:
             nearby.update(range(partner - _NEIGHBOURHOOD, partner + _NEIGHBOURHOOD + 1))
         parts = []
         for part in sorted(nearby):
-            if not 0 <= part < len(others) or not others[part].words:
+            if not 0 <= part < len(others) or self._placeholder(others[part]):
                 continue
             if self.common(*pair(part)) / len(others[part].words) < _PART_CONTAINMENT:
                 continue

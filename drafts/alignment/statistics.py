@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..diff import count_words, diff_counts, word_diff
-from .model import CHANGE_KINDS, LEVELS, AlignUnit, Match
-from .text import normalise
-from .tree import Side
+from .model import CHANGE_KINDS, LEVELS, MATCH_FLOOR, AlignUnit, Match
+from .text import normalise, words
+from .tree import ARTICLE, Side
 
 DEFINITIONS = {
     "old_count": "Provisions of this level in the old version.",
@@ -22,10 +22,27 @@ DEFINITIONS = {
         "Containers are parts, sections and chapters; the article level holds the articles and the preamble; "
         "the paragraph level holds paragraphs and sub-paragraphs."
     ),
+    "changed": (
+        "Matches at this level changed in any way: their words, their number or their place (every kind but "
+        "unchanged). A split or a merge counts once."
+    ),
+    "words_changed": (
+        "Matches at this level whose words changed: the words of the old provisions (an article with everything "
+        "inside it) are not those of the new ones, punctuation aside; an added or removed provision counts if it "
+        "has words. A provision renumbered or moved with its words intact, or one whose punctuation alone "
+        "changed, changed in some way but not in its words."
+    ),
     "changed_share": (
         "Share of the provisions of this level that did not stay unchanged: one minus the unchanged ones over "
         "the larger of the old and new counts. Renumbered, moved, modified, split, merged, added and removed "
         "provisions all count as changed."
+    ),
+    "matching": (
+        f"An article or a paragraph is paired with a counterpart only when at least {MATCH_FLOOR:.0%} of their "
+        "words are alike (twice the words in common, in order, over the words of both); a less similar pair is "
+        "counted as one removed and one added provision. Two pairs stand by their place instead: the preamble "
+        "with the preamble, and a repealed article kept as a numbered placeholder with the placeholder of the "
+        "same number, never with another. Parts, sections and chapters are paired by where their articles went."
     ),
     "old_words": "Words of the old version: headings and texts of all provisions, punctuation not counted.",
     "new_words": "Words of the new version, counted the same way.",
@@ -47,6 +64,8 @@ class LevelFigures:
     new_count: int
     counts: dict[str, int]  # change kind -> matches of that kind at this level
     changed_share: float  # 1 - unchanged / max(old_count, new_count); 0.0 when both are empty
+    changed: int  # matches of any kind but unchanged: words, number or place
+    words_changed: int  # matches whose words differ (a renumbered article's did not)
 
 
 @dataclass(frozen=True)
@@ -67,12 +86,16 @@ def comparison_figures(old: Sequence[AlignUnit], new: Sequence[AlignUnit], match
         old_count = sum(1 for unit in old_side.units if old_side.level[unit.key] == level)
         new_count = sum(1 for unit in new_side.units if new_side.level[unit.key] == level)
         counts = dict.fromkeys(CHANGE_KINDS, 0)
+        words_changed = 0
         for match in matches:
             if match.level == level:
                 counts[match.kind] += 1
+                if match.kind != "unchanged" and _words_changed(old_side, new_side, match):
+                    words_changed += 1
         larger = max(old_count, new_count)
         changed = 1 - counts["unchanged"] / larger if larger else 0.0
-        levels.append(LevelFigures(level, old_count, new_count, counts, round(changed, 4)))
+        changed_matches = sum(counts.values()) - counts["unchanged"]
+        levels.append(LevelFigures(level, old_count, new_count, counts, round(changed, 4), changed_matches, words_changed))
 
     old_words = new_words = old_changed = new_new = 0
     for old_text, new_text in _compared_texts(old_side, new_side, matches):
@@ -94,6 +117,16 @@ def comparison_figures(old: Sequence[AlignUnit], new: Sequence[AlignUnit], match
         new_words_new_share=round(new_new / new_words, 4) if new_words else 0.0,
         definitions=dict(DEFINITIONS),
     )
+
+
+def _words_changed(old: Side, new: Side, match: Match) -> bool:
+    """Whether the words on the two sides of `match` differ: an article-level provision with
+    everything inside it, anything else by its own heading and text; punctuation aside."""
+    def side_words(side: Side, keys: Sequence[int]) -> list[str]:
+        texts = (side.full_text(key) if match.level == ARTICLE else side.own_text(key) for key in keys)
+        return [word for text in texts for word in words(text)]
+
+    return side_words(old, match.old) != side_words(new, match.new)
 
 
 def _compared_texts(old: Side, new: Side, matches: Sequence[Match]) -> list[tuple[str, str]]:

@@ -38,6 +38,11 @@ class Vocabulary:
         return "".join(chars)
 
 
+def words(text: str) -> list[str]:
+    """The words of `text` as written (case kept), punctuation and whitespace left out."""
+    return _WORD.findall(text)
+
+
 def similarity(a: str, b: str) -> float:
     """Word-level similarity of two encoded texts: 2 x common words / (words of a + words of b).
 
