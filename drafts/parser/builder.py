@@ -14,7 +14,7 @@ from .classify import STRUCTURE_LEVELS, Classified, Heading, Item, OtherHeading,
 from .layout import Layout, continues, join_wrapped
 from .lines import SourceLine
 from .model import ParsedProvision
-from .notes import is_note, without_editorial_notes
+from .notes import is_editorial_paragraph, is_note, split_editorial_notes
 
 _SUBPARAGRAPH_RANK = 3
 _MAX_POINT_DEPTH = 2
@@ -215,23 +215,45 @@ def _is_title_second_line(node: _Node, text: str) -> bool:
 
 
 def _is_empty_preamble(node: _Node) -> bool:
-    return node.kind == "preamble" and not node.heading and not node.children and not _own_text(node)
+    paragraphs, notes = _own_paragraphs(node)
+    return node.kind == "preamble" and not node.heading and not node.children and not paragraphs and not notes
 
 
-def _own_text(node: _Node) -> str:
-    paragraphs = (without_editorial_notes(join_wrapped(b.lines)).strip() for b in node.blocks if b.lines and not b.note)
-    return "\n".join(p for p in paragraphs if p)
+def _own_paragraphs(node: _Node) -> tuple[list[str], list[str]]:
+    """The provision's own paragraphs of law, and the editorial notes found among and inside them."""
+    paragraphs, notes = [], []
+    for block in node.blocks:
+        if not block.lines:
+            continue
+        joined = join_wrapped(block.lines).strip()
+        if block.note or is_editorial_paragraph(joined):
+            notes.append(joined)
+            continue
+        law, inline_notes = split_editorial_notes(joined)
+        notes.extend(inline_notes)
+        if law.strip():
+            paragraphs.append(law.strip())
+    return paragraphs, notes
 
 
 def _freeze(node: _Node) -> ParsedProvision:
-    heading, text = node.heading, _own_text(node)
+    paragraphs, notes = _own_paragraphs(node)
+    heading, text = node.heading, "\n".join(paragraphs)
     if _is_title_second_line(node, text):
         heading, text = f"{heading} {text}".strip(), ""
+    children = tuple(_freeze(child) for child in node.children)
+    if node.kind == "article" and not children and len(paragraphs) > 1:
+        # Unnumbered paragraphs are the article's "parts", cited by their place: "part 2 of article 5".
+        text, children = "", tuple(
+            ParsedProvision("paragraph", str(place), "", paragraph, node.line, number_printed=False)
+            for place, paragraph in enumerate(paragraphs, start=1)
+        )
     return ParsedProvision(
         kind=node.kind,
         number=node.number,
         heading=heading,
         text=text,
         line=node.line,
-        children=tuple(_freeze(child) for child in node.children),
+        children=children,
+        notes=tuple(notes),
     )

@@ -80,6 +80,7 @@ _HEADING_START = re.compile(
     rf"^(?:[IVXLCІХ\d§]|(?i:{_ALL_WORDS_FIRST})|(?i:{PREAMBLE_WORDS})|[^\W\d_]+\s+(?i:{_ALL_WORDS_LAST}))"
 )
 _PREAMBLE = re.compile(rf"^(?i:{PREAMBLE_WORDS})\.?$")
+_EMPHASISED_START = re.compile(r"^(?P<mark>\*\*|__|''')(?P<inner>[^*_']+?)(?P=mark)(?P<after>.*)$")
 _ANNEX = re.compile(rf"^(?i:{ANNEX_WORDS})(?!\w)")
 
 # After the number: nothing, or a separator and a title ("Раздел I. Общие положения",
@@ -175,6 +176,9 @@ def classify(line: SourceLine, *, bare_heading_kinds: set[str]) -> Classified:
         return OtherHeading(line.text, annex=bool(_ANNEX.match(line.text)))
     if line.quoted or line.bullet:
         return Text(line.text)
+    emphasised = _emphasised_heading(line.text)
+    if emphasised:
+        return emphasised
     heading = match_heading(line.text, markdown=False)
     if heading and (heading.kind in bare_heading_kinds or heading.kind == "preamble"):
         return heading
@@ -182,6 +186,22 @@ def classify(line: SourceLine, *, bare_heading_kinds: set[str]) -> Classified:
     if item:
         return item
     return Text(line.text)
+
+
+def _emphasised_heading(text: str) -> Heading | None:
+    """A heading set in bold at the start of a line ("**Статья 1.** Text", "'''Article 4'''"), marked
+    as deliberately as a Markdown heading is; the words after it are the provision's first words."""
+    found = _EMPHASISED_START.match(text)
+    if not found:
+        return None
+    whole = match_heading(text, markdown=False)  # "**Article 1.** Sovereignty": a title after the number
+    if whole:
+        return whole
+    heading = match_heading(found.group("inner"), markdown=True)
+    if heading is None or heading.kind == "preamble":
+        return heading
+    after = found.group("after").strip()
+    return Heading(heading.kind, heading.number, heading.title, text=after) if after else heading
 
 
 def match_heading(text: str, *, markdown: bool) -> Heading | None:

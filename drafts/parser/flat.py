@@ -33,6 +33,8 @@ def flatten(document: ParsedDocument) -> tuple[FlatProvision, ...]:
                 text=provision.text,
                 line=provision.line,
                 path=path,
+                notes=provision.notes,
+                number_printed=provision.number_printed,
             )
         )
     return tuple(flat)

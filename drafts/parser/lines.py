@@ -11,6 +11,8 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _ODD_SPACES = re.compile(r"[\t\v\f\x85\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
 
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+# A wiki's headings: "== Article 1 ==", "=== Статья 5 ===" (one "=" is the page title, as "#" is).
+_WIKI_HEADING = re.compile(r"^(={1,6})\s*([^=].*?)\s*\1$")
 _BLOCKQUOTE = re.compile(r"^(?:>\s?)+(.*)$")
 _BULLET = re.compile(r"^[-*+]\s+(\S.*)$")
 _THEMATIC_BREAK = re.compile(r"^([-*_=])(?:\s*\1){2,}$")
@@ -58,8 +60,8 @@ def split_lines(text: str) -> list[str]:
 
 
 def looks_like_markdown(raw_lines: list[str]) -> bool:
-    """Whether the text uses Markdown headings or blockquotes (then indentation means nothing)."""
-    return any(_MARKDOWN_HEADING.match(line) or line.startswith(">") for line in raw_lines)
+    """Whether the text uses Markdown (or wiki) headings or blockquotes (then indentation means nothing)."""
+    return any(_MARKDOWN_HEADING.match(line) or _WIKI_HEADING.match(line.strip()) or line.startswith(">") for line in raw_lines)
 
 
 def source_lines(raw_lines: list[str], *, markdown: bool) -> list[SourceLine]:
@@ -112,7 +114,7 @@ def _source_line(number: int, raw: str, *, markdown: bool) -> SourceLine:
         return SourceLine(number, "", page_furniture=True)
     if not text or _THEMATIC_BREAK.match(text):
         return SourceLine(number, "")
-    heading = _MARKDOWN_HEADING.match(text)
+    heading = _MARKDOWN_HEADING.match(text) or _WIKI_HEADING.match(text)
     if heading:
         return SourceLine(number, heading.group(2), indent, heading_level=len(heading.group(1)))
     if text.startswith(">"):

@@ -17,7 +17,9 @@ class ParsedProvision:
     """One node of the provision tree, as printed in the source.
 
     `text` is the provision's own text (its children's excluded): paragraphs joined with
-    "\\n", hard-wrapped lines re-joined, footnotes and editorial notes left out.
+    "\\n", hard-wrapped lines re-joined, footnotes and editorial notes left out; those are in
+    `notes`, in reading order. `number_printed` is False for a paragraph the source did not number
+    (an article's unnumbered "parts", numbered by their place as lawyers cite them: "part 2 of article 5").
     """
 
     kind: str
@@ -26,6 +28,8 @@ class ParsedProvision:
     text: str
     line: int
     children: tuple[ParsedProvision, ...] = ()
+    notes: tuple[str, ...] = ()
+    number_printed: bool = True
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,8 @@ class FlatProvision:
     text: str
     line: int
     path: str
+    notes: tuple[str, ...] = ()
+    number_printed: bool = True
 
 
 class DraftParseError(ValueError):

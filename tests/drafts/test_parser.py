@@ -215,7 +215,7 @@ def test_english_sections_articles_paragraphs_and_sub_paragraphs():
     provisions = _by_path(parse_text(ENGLISH))
     assert list(provisions) == [
         "preamble", "I", "I/1", "I/1/1", "I/1/2", "I/1/2/1", "I/1/2/2", "I/1-1",
-        "II", "II/2", "II/3", "II/3/1", "II/3/2",
+        "II", "II/2", "II/2/1", "II/2/2", "II/3", "II/3/1", "II/3/2",
     ]
     assert [provisions[p].kind for p in ("I", "I/1", "I/1/2", "I/1/2/1")] == [
         "section", "article", "paragraph", "subparagraph",
@@ -274,8 +274,8 @@ def test_an_article_with_its_first_words_on_the_heading_line():
 
 def test_a_sentence_that_starts_with_article_is_not_a_heading():
     provisions = _by_path(parse_text("Article 1\nThe law.\nArticle 41 of the old Constitution is repealed.\n"))
-    assert list(provisions) == ["1"]
-    assert provisions["1"].text == "The law.\nArticle 41 of the old Constitution is repealed."
+    assert list(provisions) == ["1", "1/1", "1/2"]  # one article, its two unnumbered parts
+    assert provisions["1/2"].text == "Article 41 of the old Constitution is repealed."
 
 
 # --- Russian ------------------------------------------------------------------------------------
