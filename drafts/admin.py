@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from config.errors import ApplicationError
@@ -101,7 +101,8 @@ class DraftVersionAdmin(admin.ModelAdmin):
         ] + super().get_urls()
 
     def alignment_view(self, request, version_id):
-        """The proposed alignment with the previous version, lowest confidence first, each match correctable."""
+        """The proposed alignment with the previous version, old and new text side by side, the uncertain matches
+        (unconfirmed, least similar) first; each match can be confirmed as it is or corrected."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         version = get_object_or_404(DraftVersion.objects.select_related("document"), pk=version_id)
@@ -112,19 +113,23 @@ class DraftVersionAdmin(admin.ModelAdmin):
         if request.method == "POST" and alignment is not None:
             change = get_object_or_404(ProvisionChange, pk=request.POST.get("change"), alignment=alignment)
             try:
-                services.alignment_change_correct(
-                    change=change, actor=request.user, kind=request.POST.get("kind", ""),
-                    old_paths=request.POST.get("old_paths", "").split(","), new_paths=request.POST.get("new_paths", "").split(","),
-                )
+                if "confirm" in request.POST:
+                    services.alignment_change_confirm(change=change, actor=request.user)
+                else:
+                    services.alignment_change_correct(
+                        change=change, actor=request.user, kind=request.POST.get("kind", ""),
+                        old_paths=request.POST.get("old_paths", "").split(","), new_paths=request.POST.get("new_paths", "").split(","),
+                    )
             except ApplicationError as error:
                 messages.error(request, error.message)
             else:
-                messages.success(request, _("The match was corrected; the correction is recorded."))
-            return redirect("admin:drafts_draftversion_alignment", version.pk)
+                messages.success(request, _("The match was confirmed; that is recorded.") if "confirm" in request.POST
+                                 else _("The match was corrected; the correction is recorded."))
+            return redirect(reverse("admin:drafts_draftversion_alignment", args=[version.pk]) + f"#change-{change.pk}")
         context = {
             **self.admin_site.each_context(request), "opts": self.model._meta, "version": version, "alignment": alignment,
             "title": _("Alignment with the previous version"), "kinds": ProvisionChange.Kind.choices,
-            "groups": selectors.alignment_review_groups(alignment=alignment) if alignment and alignment.status == Alignment.Status.DONE else [],
+            "review": selectors.alignment_review(alignment=alignment) if alignment and alignment.status == Alignment.Status.DONE else None,
         }
         return TemplateResponse(request, "admin/drafts/version_alignment.html", context)
 

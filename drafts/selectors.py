@@ -31,6 +31,7 @@ class ProvisionNode:
     language: str
     is_fallback: bool
     children: list[ProvisionNode] = field(default_factory=list)
+    notes: str = ""
 
     @property
     def kind(self) -> str:
@@ -39,6 +40,10 @@ class ProvisionNode:
     @property
     def number(self) -> str:
         return self.provision.number
+
+    @property
+    def number_printed(self) -> bool:
+        return self.provision.number_printed
 
     @property
     def path(self) -> str:
@@ -195,6 +200,7 @@ def _provision_nodes(*, version: DraftVersion, language: str, provisions: QueryS
                 text=chosen.text if chosen else "",
                 language=chosen.language if chosen else authoritative,
                 is_fallback=language not in texts,
+                notes=chosen.notes if chosen else "",
             )
         )
     return nodes
@@ -334,16 +340,38 @@ def version_sections(*, version: DraftVersion) -> list[Provision]:
     return list(version.provisions.filter(parent__isnull=True, kind__in=["part", "section", "chapter"]).order_by("order"))
 
 
-def alignment_review_groups(*, alignment) -> list[tuple[str, list]]:
-    """The changes of an alignment grouped by kind, lowest similarity first within each group (for review)."""
-    from drafts.models import ProvisionChange
+@dataclass
+class AlignmentReview:
+    """The proposed matches of an alignment as an admin reviews them, old and new text side by side.
 
-    changes = alignment.changes.exclude(level="paragraph").prefetch_related("old_provisions", "new_provisions", "corrections")
-    groups: dict[str, list] = {kind: [] for kind, _label in ProvisionChange.Kind.choices}
-    for change in changes.order_by("similarity", "order"):
-        groups[change.kind].append(change)
-    labels = dict(ProvisionChange.Kind.choices)
-    return [(labels[kind], items) for kind, items in groups.items() if items]
+    `uncertain`: not yet confirmed by an admin, least similar first (the likeliest to be wrong);
+    `identical`: unchanged with the same words, not confirmed either (folded: rarely wrong);
+    `confirmed`: confirmed or corrected by an admin (ProvisionChange.corrected_at), in reading order.
+    """
+
+    uncertain: list[ComparisonRow]
+    identical: list[ComparisonRow]
+    confirmed: list[ComparisonRow]
+
+
+def alignment_review(*, alignment: Alignment) -> AlignmentReview:
+    """The article- and container-level matches (paragraph matches follow their articles), with their texts:
+    the queries of comparison_rows plus one, whatever the number of matches."""
+    changes = (
+        alignment.changes.exclude(level=ProvisionChange.Level.PARAGRAPH)
+        .select_related("corrected_by").prefetch_related("old_provisions", "new_provisions")
+    )
+    rows = comparison_rows(alignment=alignment, changes=changes.order_by("order"))
+    review = AlignmentReview(uncertain=[], identical=[], confirmed=[])
+    for row in rows:
+        if row.change.corrected_at is not None:
+            review.confirmed.append(row)
+        elif row.change.kind == ProvisionChange.Kind.UNCHANGED and row.old_text == row.new_text:
+            review.identical.append(row)
+        else:
+            review.uncertain.append(row)
+    review.uncertain.sort(key=lambda row: (row.change.similarity, row.change.order))
+    return review
 
 
 @dataclass

@@ -148,6 +148,7 @@ def _provisions_write(*, version: DraftVersion, plan: ImportPlan) -> None:
                 order=p.index,
                 depth=p.depth,
                 content_hash=p.content_hash,
+                number_printed=p.number_printed,
             )
             for p in plan.provisions
         ],
@@ -161,7 +162,7 @@ def _provisions_write(*, version: DraftVersion, plan: ImportPlan) -> None:
     _provisions_column_set("parent_id", parent_links)
     ProvisionText.objects.bulk_create(
         [
-            ProvisionText(provision=provision, language=language, heading=text.heading, text=text.text)
+            ProvisionText(provision=provision, language=language, heading=text.heading, text=text.text, notes=text.notes)
             for planned, provision in zip(plan.provisions, provisions, strict=True)
             for language, text in planned.texts.items()
         ],
@@ -210,7 +211,7 @@ def _provision_rehash_upwards(provision: Provision) -> None:
     """Recompute the hash of `provision` and of each of its ancestors (a parent's hash covers its children's)."""
     node = provision
     while node is not None:
-        texts = {t.language: PlannedText(t.heading, t.text) for t in ProvisionText.objects.filter(provision=node)}
+        texts = {t.language: PlannedText(t.heading, t.text, t.notes) for t in ProvisionText.objects.filter(provision=node)}
         children = list(Provision.objects.filter(parent=node).order_by("order").values_list("content_hash", flat=True))
         node.content_hash = provision_content_hash(kind=node.kind, number=node.number, path=node.path, texts=texts, children=children)
         node.save(update_fields=["content_hash"])
@@ -497,6 +498,15 @@ def alignment_change_correct(
         change.save(update_fields=["kind", "corrected_by", "corrected_at"])
         AlignmentCorrection.objects.create(change=change, actor=actor, before=before, after=_change_snapshot(change))
     return change
+
+
+def alignment_change_confirm(*, change: ProvisionChange, actor: AbstractBaseUser) -> ProvisionChange:
+    """An admin confirms a proposed match as it stands: recorded as a correction that changes nothing, so the
+    review shows it as checked and the audit trail says who checked it and when."""
+    return alignment_change_correct(
+        change=change, actor=actor, kind=change.kind,
+        old_paths=[p.path for p in change.old_provisions.all()], new_paths=[p.path for p in change.new_provisions.all()],
+    )
 
 
 def _provisions_by_path(version: DraftVersion, paths: Sequence[str], field: str) -> list[Provision]:

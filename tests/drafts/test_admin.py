@@ -113,3 +113,83 @@ def test_a_failed_alignment_shows_its_error_and_is_retried_from_the_review_page(
     assert Alignment.objects.get(new_version=second).status == "pending" and len(queued) == 1
     assert admin_client.post(url, {"retry": "1"}).status_code == 302  # pending now: refused with a message
     assert Alignment.objects.get(new_version=second).status == "pending"
+
+
+# --- the alignment review -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def second_aligned(document, make_version):
+    from drafts import services
+    from drafts.models import Alignment
+    from tests.drafts.test_services_alignment import V1
+
+    v2 = (
+        V1.replace("The state is democratic.", "The state is democratic and secular.")
+        .replace("The capital is Testville.", "The capital is Newtown.")
+        + "\n### Article 5\n\nEveryone has the right to a fair trial.\n"
+    )
+    make_version(document, texts={"en": V1})
+    second = make_version(document, texts={"en": v2}, publish=False)
+    services.alignment_run(alignment_id=Alignment.objects.get(new_version=second).pk)
+    return second
+
+
+def _row_ids(page: str, after: str = "", before: str = "") -> list[str]:
+    import re
+
+    start = page.index(after) if after else 0
+    end = page.index(before, start) if before and before in page[start:] else len(page)
+    return re.findall(r'<tr id="change-(\d+)"', page[start:end])
+
+
+def test_the_alignment_review_shows_texts_side_by_side_uncertain_first(admin_client, second_aligned):
+    from drafts.models import ProvisionChange
+
+    page = admin_client.get(f"/admin/drafts/draftversion/{second_aligned.pk}/alignment/").content.decode()
+    changes = {c.pk: c for c in ProvisionChange.objects.filter(alignment__new_version=second_aligned).exclude(level="paragraph")}
+    uncertain = [int(pk) for pk in _row_ids(page, "To review:", "Unchanged, same words:")]
+    similarities = [changes[pk].similarity for pk in uncertain]
+    assert similarities == sorted(similarities) and similarities[0] < 1
+    assert "Everyone has the right to a fair trial." in page and "The capital is<del> Testville</del><ins> Newtown</ins>." in page
+    assert "Everyone is equal before the law" in page  # the folded identical ones are there too
+    identical = [int(pk) for pk in _row_ids(page, "Unchanged, same words:")]
+    assert identical and all(changes[pk].kind == "unchanged" for pk in identical)
+    assert set(uncertain).isdisjoint(identical)
+
+
+def test_confirming_a_match_records_it_and_moves_it_out_of_the_review(admin_client, second_aligned, admin_user):
+    from drafts.models import AlignmentCorrection, ProvisionChange
+
+    url = f"/admin/drafts/draftversion/{second_aligned.pk}/alignment/"
+    first = int(_row_ids(admin_client.get(url).content.decode(), "To review:")[0])
+    before = ProvisionChange.objects.get(pk=first)
+    olds, news = set(before.old_provisions.all()), set(before.new_provisions.all())
+    assert admin_client.post(url, {"change": first, "confirm": "1"}).status_code == 302
+    after = ProvisionChange.objects.get(pk=first)
+    assert after.corrected_by == admin_user and after.kind == before.kind
+    assert set(after.old_provisions.all()) == olds and set(after.new_provisions.all()) == news
+    correction = AlignmentCorrection.objects.get(change=after)
+    assert correction.before == correction.after
+    page = admin_client.get(url).content.decode()
+    assert str(first) not in _row_ids(page, "To review:", "Confirmed or corrected:")
+    assert str(first) in _row_ids(page, "Confirmed or corrected:", "Unchanged, same words:")
+
+
+def test_a_published_alignment_is_shown_without_forms_and_refuses_a_confirmation(admin_client, second_aligned):
+    from drafts import services
+    from drafts.models import AlignmentCorrection, ProvisionChange
+
+    services.draft_version_publish(version=second_aligned, by=None)
+    url = f"/admin/drafts/draftversion/{second_aligned.pk}/alignment/"
+    page = admin_client.get(url).content.decode()
+    assert "can no longer be corrected" in page and 'name="confirm"' not in page
+    change = ProvisionChange.objects.filter(alignment__new_version=second_aligned).first()
+    response = admin_client.post(url, {"change": change.pk, "confirm": "1"}, follow=True)
+    assert "its alignment can no longer be corrected" in response.content.decode()
+    assert not AlignmentCorrection.objects.exists()
+
+
+def test_the_alignment_review_runs_a_fixed_number_of_queries(admin_client, second_aligned, django_assert_max_num_queries):
+    with django_assert_max_num_queries(20):
+        admin_client.get(f"/admin/drafts/draftversion/{second_aligned.pk}/alignment/")
