@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from drafts.parser import FlatProvision, ParsedDocument, flatten, match_translations
+from drafts.parser import FlatProvision, ParsedDocument, ParseWarning, flatten, match_translations
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class DraftSource:
 class PlannedText:
     heading: str
     text: str
+    notes: str = ""  # editorial notes, one per line: kept, never compared as law
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class PlannedProvision:
     path: str
     texts: dict[str, PlannedText]
     content_hash: str
+    number_printed: bool = True
 
 
 @dataclass(frozen=True)
@@ -56,11 +58,21 @@ class TranslationCoverage:
 
 
 @dataclass(frozen=True)
+class SourceWarning:
+    """What the parser doubted in one uploaded text (drafts.parser.checks), said in the preview."""
+
+    language: str
+    filename: str
+    warning: ParseWarning
+
+
+@dataclass(frozen=True)
 class ImportPlan:
     authoritative_language: str
     title: str
     provisions: tuple[PlannedProvision, ...]
     coverage: tuple[TranslationCoverage, ...]
+    warnings: tuple[SourceWarning, ...] = ()
 
     @property
     def languages(self) -> list[str]:
@@ -82,7 +94,7 @@ def provision_content_hash(
         "kind": kind,
         "number": number,
         "path": path,
-        "texts": {language: [t.heading, t.text] for language, t in sorted(texts.items())},
+        "texts": {language: [t.heading, t.text, *([t.notes] if t.notes else [])] for language, t in sorted(texts.items())},
     }
     if children:
         canonical["children"] = list(children)
@@ -104,7 +116,7 @@ def import_plan_build(*, authoritative_language: str, sources: Sequence[DraftSou
     primary_source = next(s for s in sources if s.language == authoritative_language)
     primary = flatten(primary_source.parsed)
     texts: list[dict[str, PlannedText]] = [
-        {authoritative_language: PlannedText(p.heading, p.text)} for p in primary
+        {authoritative_language: PlannedText(p.heading, p.text, "\n".join(p.notes))} for p in primary
     ]
     coverage = []
     for source in sources:
@@ -132,6 +144,7 @@ def import_plan_build(*, authoritative_language: str, sources: Sequence[DraftSou
             path=p.path,
             texts=texts[p.index],
             content_hash=hashes[p.index],
+            number_printed=p.number_printed,
         )
         for p in primary
     )
@@ -140,6 +153,9 @@ def import_plan_build(*, authoritative_language: str, sources: Sequence[DraftSou
         title=primary_source.parsed.title,
         provisions=provisions,
         coverage=tuple(coverage),
+        warnings=tuple(
+            SourceWarning(source.language, source.filename, warning) for source in sources for warning in source.parsed.warnings
+        ),
     )
 
 
@@ -150,7 +166,7 @@ def _add_translation(
     matches = match_translations(primary, translation)
     for primary_index, translation_index in matches.items():
         matched = translation[translation_index]
-        texts[primary_index][source.language] = PlannedText(matched.heading, matched.text)
+        texts[primary_index][source.language] = PlannedText(matched.heading, matched.text, "\n".join(matched.notes))
     matched_indexes = set(matches.values())
     unmatched = tuple(p.path for p in translation if p.index not in matched_indexes)
     return TranslationCoverage(

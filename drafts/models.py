@@ -7,10 +7,12 @@ written once by `services.draft_version_import` and never edited afterwards
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from config.jobs import BackgroundJob
+from config.translations import translation_pick, translations_validate
 from drafts.languages import text_language_choices
 
 # The languages a text may be in (any ISO 639-1 language Django can name), defined in drafts.languages.
@@ -56,6 +58,10 @@ class DraftVersion(models.Model):
     document = models.ForeignKey(Document, verbose_name=_("document"), on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(verbose_name=_("number"))
     label = models.CharField(verbose_name=_("label"), max_length=200)
+    label_translations = models.JSONField(
+        verbose_name=_("label in other languages"), default=dict, blank=True,
+        help_text=_("The label in each interface language; the label above shows where none is given."),
+    )
     status = models.CharField(verbose_name=_("status"), max_length=16, choices=Status.choices, default=Status.PREPARING)
     languages = models.JSONField(verbose_name=_("languages"), default=list, help_text=_("Languages this version has texts in."))
     source_filename = models.CharField(verbose_name=_("source file"), max_length=255, blank=True)
@@ -80,6 +86,17 @@ class DraftVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} — {self.label}"
+
+    @property
+    def local_label(self) -> str:
+        """The label in the reader's language ("1-жоба" for "Draft 1"), else the default label (config.translations)."""
+        return translation_pick(self.label, self.label_translations)
+
+    def clean(self) -> None:
+        try:
+            translations_validate(self.label_translations)
+        except ValidationError as error:
+            raise ValidationError({"label_translations": error.messages}) from error
 
     @property
     def is_baseline(self) -> bool:
@@ -130,6 +147,10 @@ class Provision(models.Model):
     order = models.PositiveIntegerField(verbose_name=_("order"), help_text=_("Position in reading order within the version."))
     depth = models.PositiveSmallIntegerField(verbose_name=_("depth"), default=0)
     content_hash = models.CharField(verbose_name=_("content hash"), max_length=64)
+    number_printed = models.BooleanField(
+        verbose_name=_("number printed"), default=True,
+        help_text=_('False for an unnumbered paragraph ("part") of an article, numbered by its place.'),
+    )
 
     class Meta:
         verbose_name = _("provision")
@@ -158,6 +179,10 @@ class ProvisionText(models.Model):
     language = models.CharField(verbose_name=_("language"), max_length=8, choices=LANGUAGE_CHOICES)
     heading = models.CharField(verbose_name=_("heading"), max_length=500, blank=True)
     text = models.TextField(verbose_name=_("text"), blank=True)
+    notes = models.TextField(
+        verbose_name=_("editorial notes"), blank=True,
+        help_text=_("Notes of the editors (amendment histories, repeal notes, footnotes), one per line: shown, never compared."),
+    )
 
     class Meta:
         verbose_name = _("provision text")
