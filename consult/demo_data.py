@@ -58,9 +58,7 @@ def demo_consultation_load(*, admin_password: str | None = None) -> Consultation
             services.consultation_document_add(consultation=consultation, document=document)
 
         _demo_version(constitution, 0, "Baseline: the Constitution in force", {"en": "constitution_v0.en.md"}, admin)
-        draft = _demo_version(
-            constitution, 1, "Draft 1", {"en": "constitution_v1.en.md", "ru": "constitution_v1.ru.md"}, admin
-        )
+        draft = _demo_version(constitution, 1, "Draft 1", _demo_translations(1), admin)
         law_draft = _demo_version(law, 1, "Draft 1", {"en": "referendum_law_v1.en.md"}, admin)
         _demo_phases(consultation, draft, law_draft)
         if admin:
@@ -110,6 +108,12 @@ def _demo_commission(consultation: Consultation, admin) -> None:
     services.commission_member_add(consultation=consultation, user=admin, role=CommissionMembership.Role.CHAIR)
 
 
+def _demo_translations(number: int) -> dict[str, str]:
+    """The files of draft `number` of the demo constitution by language: English is authoritative; the Kazakh and
+    Russian translations cover Sections I and II, as a commission might publish its translations part by part."""
+    return {language: f"constitution_v{number}.{language}.md" for language in ("en", "kk", "ru")}
+
+
 def _demo_version(document: Document, number: int, label: str, files: dict[str, str], admin, publish: bool = True) -> DraftVersion:
     uploads = [
         draft_services.DraftUpload(filename=name, data=(DEMO_DIR / name).read_bytes(), language=language)
@@ -156,19 +160,16 @@ def demo_next_draft_publish(*, consultation: Consultation) -> DraftVersion:
         chair = CommissionMembership.objects.filter(consultation=consultation, role=CommissionMembership.Role.CHAIR).first()
         by = chair.user if chair else None
         draft_1 = constitution.versions.get(number=1)
-        now = timezone.now()
-        for phase in consultation.phases.open_at(now).filter(kind=Phase.Kind.COMMENT, version=draft_1):
-            services.phase_close(phase=phase, at=now)
-        draft_2 = _demo_version(
-            constitution, 2, "Draft 2", {"en": "constitution_v2.en.md", "ru": "constitution_v2.ru.md"}, by, publish=False
-        )
+        draft_2 = _demo_version(constitution, 2, "Draft 2", _demo_translations(2), by, publish=False)
         # Aligned here, not by a worker, so that the commission can link its decisions to the changed words at once.
         draft_services.alignment_run(alignment_id=Alignment.objects.get(old_version=draft_1, new_version=draft_2).pk)
-        draft_2 = draft_services.draft_version_publish(version=draft_2, by=by)
-        services.phase_create(
-            consultation=consultation, title="Public comment on draft 2 of the Constitution",
-            version=draft_2, opens_at=now, closes_at=now + datetime.timedelta(days=30),
+        # Published as an admin publishes a version (the consult admin's publish page): draft 1's comment phase
+        # closes and draft 2's opens at the same moment.
+        phase = services.version_publish_with_phase(
+            version=draft_2, by=by, consultation=consultation, title="Public comment on draft 2 of the Constitution",
+            closes_at=timezone.now() + datetime.timedelta(days=30),
         )
+        draft_2 = phase.version
         consultation.description = DRAFT_2_DESCRIPTION
         consultation.full_clean()
         consultation.save(update_fields=["description"])

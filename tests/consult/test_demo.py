@@ -5,27 +5,59 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import get_language_info
 
 from config.errors import InvalidState
 from consult.demo_data import DEMO_DIR, demo_consultation_load, demo_next_draft_publish
 from consult.models import Consultation, Phase
 from consult.services import phase_close
 from drafts.models import Alignment, DraftVersion, Provision, ProvisionText
+from drafts.parser.flat import flatten, match_translations
+from drafts.parser.language import detect_language
+from drafts.parser.parse import parse_text
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_has_a_baseline_and_a_published_draft_in_two_languages(demo):
+def test_demo_has_a_baseline_and_a_published_draft_in_the_consultations_three_languages(demo):
     constitution = demo.documents.get(slug="constitution")
     versions = {v.number: v for v in constitution.versions.all()}
     assert set(versions) == {0, 1}
     assert versions[0].status == versions[1].status == DraftVersion.Status.PUBLISHED
-    assert versions[0].languages == ["en"] and versions[1].languages == ["en", "ru"]
+    assert versions[0].languages == ["en"] and versions[1].languages[0] == "en"
+    assert set(versions[1].languages) == set(demo.languages) == {"kk", "ru", "en"}
     articles = Provision.objects.filter(version=versions[1], kind="article").count()
     assert 35 <= articles <= 60
-    ru = ProvisionText.objects.filter(provision__version=versions[1], language="ru").count()
     total = versions[1].provisions.count()
-    assert 0 < ru < total  # the Russian translation covers part of the draft
+    for language in ("kk", "ru"):
+        translated = ProvisionText.objects.filter(provision__version=versions[1], language=language)
+        # Each translation covers Sections I and II (the preamble and articles 1 to 25), part of the draft.
+        assert 0 < translated.count() < total
+        assert {t.provision.path for t in translated.filter(provision__kind="article")} == {
+            f"{'I' if n <= 10 else 'II'}/{n}" for n in range(1, 26)
+        }
+
+
+@pytest.mark.parametrize("number", [1, 2])
+def test_the_kazakh_text_has_the_english_structure_and_is_kazakh(number):
+    """Parsed alone, each Kazakh file has the provisions of the Russian one (the same part of the English), with
+    its headings as Kazakh numbers them ("I бөлім", "1-бап"), so that the import aligns the three languages."""
+    kk = flatten(parse_text((DEMO_DIR / f"constitution_v{number}.kk.md").read_text()))
+    ru = flatten(parse_text((DEMO_DIR / f"constitution_v{number}.ru.md").read_text()))
+    en = flatten(parse_text((DEMO_DIR / f"constitution_v{number}.en.md").read_text()))
+    assert [(p.kind, p.number) for p in kk] == [(p.kind, p.number) for p in ru]
+    assert len(match_translations(en, kk)) == len(kk)
+    assert all(detect_language(p.text) == "kk" for p in kk if len(p.text) > 80)
+
+
+def test_the_reader_offers_kazakh_with_the_kazakh_text(demo, client):
+    page = client.get(f"/c/{demo.slug}/constitution/v1/?lang=kk").content.decode()
+    assert "Тарвания Республикасы – демократиялық, зайырлы, әлеуметтік және құқықтық мемлекет" in page
+    assert "Адамның құқықтары, бостандықтары және міндеттері" in page
+    # Section III onwards is not translated: the English text is shown there, marked as such.
+    assert "The President of the Republic" in page and "not translated" in page
+    article = client.get(f"/c/{demo.slug}/constitution/v1/p/I/1/?lang=ru").content.decode()
+    assert f'hreflang="kk">{get_language_info("kk")["name_local"]}</a>' in article
 
 
 def test_spiritual_and_moral_values_appear_in_draft_1_only(demo):
@@ -74,7 +106,7 @@ def test_draft_2_is_published_aligned_with_draft_1_as_its_ground_truth_says(demo
     draft_2 = demo_next_draft_publish(consultation=demo)
     constitution = demo.documents.get(slug="constitution")
     versions = {v.number: v for v in constitution.versions.all()}
-    assert versions[1].status == "superseded" and draft_2.status == "published" and draft_2.languages == ["en", "ru"]
+    assert versions[1].status == "superseded" and draft_2.status == "published" and set(draft_2.languages) == {"en", "kk", "ru"}
     alignment = Alignment.objects.get(old_version=versions[1], new_version=draft_2)
     assert alignment.status == "done"
     truth = _ground_truth_v2()
@@ -88,6 +120,8 @@ def test_draft_2_is_published_aligned_with_draft_1_as_its_ground_truth_says(demo
     assert {t.provision.version.number for t in texts} == {1}  # gone from draft 2, in English
     assert not ProvisionText.objects.filter(provision__version=draft_2, text__icontains="духовно-нравственных").exists()
     assert ProvisionText.objects.filter(provision__version=draft_2, language="ru", provision__path="II/21/1", text__startswith="Каждый").exists()
+    assert ProvisionText.objects.filter(provision__version=draft_2, language="kk", provision__path="II/21/1", text__startswith="Әркімнің").exists()
+    assert ProvisionText.objects.filter(provision__version=draft_2, language="kk", provision__path="II/13/2", text__contains="қырық сегіз сағат").exists()
 
 
 def test_after_draft_2_its_comment_phase_is_open_and_draft_1s_closed(demo, client):
@@ -95,7 +129,8 @@ def test_after_draft_2_its_comment_phase_is_open_and_draft_1s_closed(demo, clien
     phases = {phase.version.number: phase for phase in demo.phases.filter(kind=Phase.Kind.COMMENT, version__document__slug="constitution")}
     assert not phases[1].is_open() and phases[1].closes_at == phases[2].opens_at
     assert phases[2].is_open() and phases[2].version == draft_2
-    assert phases[2].closes_at - phases[2].opens_at == datetime.timedelta(days=30)
+    # 30 days from the moment it opened: the demo reads the clock just before the publish service does.
+    assert datetime.timedelta(days=30) - datetime.timedelta(seconds=1) < phases[2].closes_at - phases[2].opens_at <= datetime.timedelta(days=30)
     assert demo.phases.get(version__document__slug="referendum-law").is_open()  # the law's phase is not touched
     page = client.get(f"/c/{demo.slug}/").content.decode()
     assert "comment on draft 2" in page and "comment on draft 1 of the new Constitution" not in page
