@@ -19,11 +19,11 @@ sit in `w:ins`, which it skips. So the body is walked here, in document order:
 """
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -62,7 +62,7 @@ _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _MAX_SPELLED = 3999
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class DocxText:
     """A .docx body as text, one line per paragraph (and manual line break), and what was done to it."""
 
@@ -318,7 +318,7 @@ def _numbering_element(document):
         return None  # no lists in the document
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class _Level:
     start: int
     format: str  # w:numFmt: decimal, lowerLetter, upperRoman, russianLower, bullet, none ...
@@ -373,27 +373,39 @@ class Numbering:
         if numbering is None or numbering[0] not in self._instances:
             return ""
         num_id, level_number, style_id = numbering
-        abstract_id, starts, overrides = self._instances[num_id]
-        abstract_id = self._resolved(abstract_id)
-        levels = {**self._abstracts.get(abstract_id, {}), **overrides}
+        abstract_id, levels = self._definition(num_id)
         if level_number is None:
             level_number = next((n for n, level in levels.items() if style_id and level.style == style_id), 0)
         level = levels.get(level_number)
         if level is None:
             return ""
-        counters = self._counters.setdefault(abstract_id, {})
-        if num_id not in self._restarted:
-            self._restarted.add(num_id)
-            for restarted_level, start in starts.items():
-                counters[restarted_level] = start - 1
-        counters[level_number] = counters.get(level_number, level.start - 1) + 1
-        for deeper, deeper_level in levels.items():
-            if deeper > level_number and _restarts(deeper, deeper_level, after=level_number):
-                counters.pop(deeper, None)
+        counters = self._advanced(num_id, abstract_id, levels, level_number)
         if level.format == "bullet":
             return ""  # a bullet is not a number: the text is the point
         text = _PLACEHOLDER.sub(lambda match: self._shown(int(match.group(1)) - 1, levels, counters, level), level.text)
         return text + level.separator if text.strip() else ""
+
+    def _definition(self, num_id: str) -> tuple[str | None, dict[int, _Level]]:
+        """The abstractNum an instance counts in, and its levels as the instance overrides them."""
+        abstract_id, starts, overrides = self._instances[num_id]
+        abstract_id = self._resolved(abstract_id)
+        levels = {**self._abstracts.get(abstract_id, {}), **overrides}
+        # A start override is this instance's start: where it restarts, and where a reset level begins again.
+        levels.update({n: dataclasses.replace(levels[n], start=start) for n, start in starts.items() if n in levels})
+        return abstract_id, levels
+
+    def _advanced(self, num_id: str, abstract_id: str | None, levels: dict[int, _Level], level_number: int):
+        """The counters after one more paragraph at `level_number`: restarted at the instance's first use."""
+        counters = self._counters.setdefault(abstract_id, {})
+        if num_id not in self._restarted:
+            self._restarted.add(num_id)
+            for restarted, start in self._instances[num_id][1].items():
+                counters[restarted] = start - 1
+        counters[level_number] = counters.get(level_number, levels[level_number].start - 1) + 1
+        for deeper, deeper_level in levels.items():
+            if deeper > level_number and _restarts(deeper, deeper_level, after=level_number):
+                counters.pop(deeper, None)
+        return counters
 
     def _resolved(self, abstract_id: str | None) -> str | None:
         """The abstractNum whose levels apply: a list style's definition links to the style's own list."""

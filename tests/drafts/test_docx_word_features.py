@@ -134,6 +134,16 @@ def test_a_list_goes_on_across_articles_as_word_shows_it_and_a_restart_restarts_
     assert [path for path, _, _ in _provisions(document)] == ["1", "1/1", "1/2", "2", "2/3", "3", "3/1", "3/2", "3/3"]
 
 
+def test_set_numbering_value_starts_the_list_there():
+    document = docx.Document()
+    document.add_paragraph("Статья 7")
+    continued = _add_instance(document, _list_number_abstract(document), restart={0: 5})  # "Set numbering value: 5"
+    _numbered(document, "Пятый пункт.", continued, style="List Number")
+    _numbered(document, "Шестой пункт.", continued, style="List Number")
+
+    assert _text(document).splitlines() == ["Статья 7", "5. Пятый пункт.", "6. Шестой пункт."]
+
+
 def test_automatically_numbered_article_headings_with_paragraphs_and_sub_points():
     document = docx.Document()
     articles = _define_list(document, 20, [("decimal", "Статья %1."), ("decimal", "%2."), ("decimal", "%3)")])
