@@ -83,12 +83,13 @@ def test_the_queue_filters_by_document_and_provision_with_counts(logged_in, demo
     assert f'<option value="{draft_provision.pk}">II/25/1 · Paragraph 1 (3)</option>' in page
 
     page = logged_in.get(TRIAGE, {"document": "referendum-law"}).content.decode()
-    assert "1 comment to triage" in page and f'value="{law.pk}"' in page and f'value="{comments[0].pk}"' not in page
+    # A comment's checkbox by its id: its pk may also be a provision's, in the provision filter's options.
+    assert "1 comment to triage" in page and f'id="triage-{law.pk}"' in page and f'id="triage-{comments[0].pk}"' not in page
     assert f'<option value="{article.pk}">' not in page  # the provisions of the chosen document only
     assert '<option value="referendum-law" selected>' in page
 
     page = logged_in.get(TRIAGE, {"provision": article.pk}).content.decode()  # an article: its paragraphs' comments too
-    assert "3 comments to triage" in page and all(f'value="{c.pk}"' in page for c in comments) and f'value="{law.pk}"' not in page
+    assert "3 comments to triage" in page and all(f'id="triage-{c.pk}"' in page for c in comments) and f'id="triage-{law.pk}"' not in page
     assert f'<option value="{article.pk}" selected>' in page and '<option value="constitution" selected>' in page
     assert "0 of 3 comments answered" in page  # the figure of the provision
 
