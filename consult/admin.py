@@ -1,4 +1,7 @@
+from functools import partial
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -9,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.errors import ApplicationError
+from config.translations import TranslationsAdminMixin
 from consult import selectors, services
 from consult.models import CommissionMembership, Consultation, ConsultationDocument, Phase
 from drafts import selectors as draft_selectors
+from drafts.languages import TEXT_LANGUAGES
 from drafts.models import DraftVersion
 
 
@@ -75,6 +80,35 @@ class VersionPublishForm(forms.Form):
         return data
 
 
+def interface_language_choices(chosen=()) -> list[tuple[str, str]]:
+    """The interface languages (the ones a reader reads the site in), then any other language already chosen,
+    so that editing never drops one set elsewhere (the API, a service: any text language is allowed)."""
+    choices = [(code, f"{name} ({code})") for code, name in settings.LANGUAGES]
+    known = {code for code, _name in choices}
+    return choices + [(code, f"{TEXT_LANGUAGES.get(code, code)} ({code})") for code in chosen if code not in known]
+
+
+class ConsultationAdminForm(forms.ModelForm):
+    """The consultation's languages are ticked, not typed as JSON."""
+
+    languages = forms.MultipleChoiceField(
+        label=gettext_lazy("Languages"), widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("The languages the consultation speaks to the public in. Save to get a title "
+                               "and description field for each newly ticked language."),
+        error_messages={"required": gettext_lazy("Tick at least one language.")},
+    )
+
+    class Meta:
+        model = Consultation
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["languages"].choices = interface_language_choices(self.instance.languages or [])
+        if not self.instance.pk:
+            self.fields["languages"].initial = [code for code, _name in settings.LANGUAGES]
+
+
 class MembershipInline(admin.TabularInline):
     model = CommissionMembership
     extra = 0
@@ -82,12 +116,17 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(admin.ModelAdmin):
+class ConsultationAdmin(TranslationsAdminMixin, admin.ModelAdmin):
+    form = ConsultationAdminForm
+    translated_fields = {"title": forms.CharField, "description": partial(forms.CharField, widget=forms.Textarea)}
     list_display = ["title", "status", "starts_on", "ends_on"]
     list_filter = ["status"]
     prepopulated_fields = {"slug": ["title"]}
     search_fields = ["title"]
     inlines = [ConsultationDocumentInline, PhaseInline, MembershipInline]
+
+    def translation_languages(self, obj) -> list[str]:
+        return list(obj.languages) if obj is not None else [code for code, _name in settings.LANGUAGES]
 
     def get_urls(self):
         return [

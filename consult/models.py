@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.translations import translation_pick, translations_validate
 from drafts.languages import text_language_is_known
 from drafts.models import Document, DraftVersion, Lineage
 
@@ -23,6 +24,14 @@ class Consultation(models.Model):
     title = models.CharField(verbose_name=_("title"), max_length=300)
     slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
     description = models.TextField(verbose_name=_("description"), blank=True)
+    title_translations = models.JSONField(
+        verbose_name=_("title in other languages"), default=dict, blank=True,
+        help_text=_("The title in each language of the consultation; the title above shows where none is given."),
+    )
+    description_translations = models.JSONField(
+        verbose_name=_("description in other languages"), default=dict, blank=True,
+        help_text=_("The description in each language of the consultation; the description above shows where none is given."),
+    )
     status = models.CharField(verbose_name=_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     languages = models.JSONField(verbose_name=_("languages"), default=list, help_text=_('Languages of the consultation, e.g. ["kk", "ru", "en"].'))
     starts_on = models.DateField(verbose_name=_("starts on"), null=True, blank=True)
@@ -44,7 +53,21 @@ class Consultation(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def local_title(self) -> str:
+        """The title in the reader's language, else the default title (config.translations)."""
+        return translation_pick(self.title, self.title_translations)
+
+    @property
+    def local_description(self) -> str:
+        return translation_pick(self.description, self.description_translations)
+
     def clean(self) -> None:
+        for field in ("title_translations", "description_translations"):
+            try:
+                translations_validate(getattr(self, field))
+            except ValidationError as error:
+                raise ValidationError({field: error.messages}) from error
         if not isinstance(self.languages, list) or not all(isinstance(code, str) for code in self.languages):
             raise ValidationError({"languages": _('A list of language codes, e.g. ["kk", "ru", "en"].')})
         unknown = [code for code in self.languages if not text_language_is_known(code)]

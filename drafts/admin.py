@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.cache import cache
@@ -13,8 +14,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from config.errors import ApplicationError
+from config.translations import TranslationsAdminMixin
 from drafts import selectors, services
 from drafts.forms import DraftUploadForm
+from drafts.languages import TEXT_LANGUAGES
 from drafts.models import Alignment, Document, DraftVersion, Provision, ProvisionChange, ProvisionText
 
 UPLOAD_CACHE_SECONDS = 60 * 60
@@ -85,12 +88,25 @@ def _upload_stash(request, uploads: list[services.DraftUpload]) -> str:
 
 
 @admin.register(DraftVersion)
-class DraftVersionAdmin(admin.ModelAdmin):
+class DraftVersionAdmin(TranslationsAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "number", "status", "published_at", "content_hash"]
     list_filter = ["status", "document"]
     actions = ["publish_selected"]
-    readonly_fields = ["document", "number", "languages", "source_filename", "content_hash", "status", "published_at", "published_by", "created_at"]
-    fields = ["document", "number", "label", "status", "languages", "source_filename", "content_hash", "created_at", "published_at", "published_by"]
+    readonly_fields = [
+        "document", "number", "languages_shown", "source_filename", "content_hash", "status", "published_at", "published_by", "created_at",
+    ]
+    fields = [
+        "document", "number", "label", "status", "languages_shown", "source_filename", "content_hash", "created_at", "published_at", "published_by",
+    ]
+    translated_fields = {"label": forms.CharField}
+
+    def translation_languages(self, obj) -> list[str]:
+        """The label is shown in the reader's interface language, so it is given in each of those."""
+        return [code for code, _name in settings.LANGUAGES]
+
+    @admin.display(description=_("Languages"))
+    def languages_shown(self, version: DraftVersion) -> str:
+        return ", ".join(f"{TEXT_LANGUAGES.get(code, code)} ({code})" for code in version.languages) or "—"
 
     def has_add_permission(self, request):
         return False  # versions are created by importing a text (Documents › Import)

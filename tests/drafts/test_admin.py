@@ -193,3 +193,19 @@ def test_a_published_alignment_is_shown_without_forms_and_refuses_a_confirmation
 def test_the_alignment_review_runs_a_fixed_number_of_queries(admin_client, second_aligned, django_assert_max_num_queries):
     with django_assert_max_num_queries(20):
         admin_client.get(f"/admin/drafts/draftversion/{second_aligned.pk}/alignment/")
+
+
+def test_a_version_label_is_given_in_each_interface_language_and_shown_read_only_once_published(admin_client, document, make_version):
+    version = make_version(document, publish=False)
+    url = f"/admin/drafts/draftversion/{version.pk}/change/"
+    page = admin_client.get(url).content.decode()
+    assert all(f'name="label_in_{code}"' in page for code in ("kk", "ru", "en")) and "English (en)" in page
+    response = admin_client.post(url, {"label": "Draft 1", "label_in_kk": "1-жоба", "label_in_ru": "Проект 1", "label_in_en": ""})
+    assert response.status_code == 302
+    version.refresh_from_db()
+    assert version.label_translations == {"kk": "1-жоба", "ru": "Проект 1"}
+    from drafts import services
+
+    services.draft_version_publish(version=version, by=None)
+    page = admin_client.get(url).content.decode()
+    assert 'name="label_in_kk"' not in page and "1-жоба" in page
