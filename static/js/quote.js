@@ -51,8 +51,11 @@
     if (isError) { exact.setAttribute("aria-invalid", "true"); } else { exact.removeAttribute("aria-invalid"); }
   }
 
+  // How each provision is cited ("Article 25, paragraph 1"), from the page (drafts.citations).
+  var citationsElement = document.getElementById("provision-citations");
+  var citations = citationsElement ? JSON.parse(citationsElement.textContent) : {};
   function optionFor(id) { return id ? provision.querySelector("option[value='" + id + "']") : null; }
-  function citationOf(id) { var option = optionFor(id); return option ? option.textContent.trim() : ""; }
+  function citationOf(id) { var option = optionFor(id); return citations[id] || (option ? option.textContent.trim() : ""); }
 
   function textElementOf(node) {
     var element = node && (node.nodeType === 1 ? node : node.parentElement);

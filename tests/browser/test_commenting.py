@@ -120,10 +120,15 @@ def test_a_citizen_signs_up_verifies_selects_words_with_the_mouse_comments_and_g
     assert page.evaluate("() => window.getSelection().toString()") == WORDS
 
     form = page.locator("#comment-form")
-    page.get_by_role("button", name="Comment on the selected words").click()
+    # The article is chosen; the button names the paragraph the words are in, and pressing it chooses it.
+    expect(form.locator("[name=provision] option:checked")).to_contain_text("Article 25")
+    page.get_by_role("button", name="Comment on the selected words of Article 25, paragraph 1", exact=True).click()
+    expect(form.locator("[name=provision] option:checked")).to_have_text("Article 25, paragraph 1")
     expect(form.locator(".quote-preview")).to_have_text(f"«{WORDS}»")
     expect(form.locator("[name=quote_exact]")).to_have_value(WORDS)
-    expect(form.locator(".quote-status")).to_have_text("The selected words are quoted in your comment.")
+    expect(form.locator(".quote-status")).to_have_text(
+        "Your comment is now about Article 25, paragraph 1. The selected words are quoted in your comment."
+    )
     expect(form.locator("[name=body]")).to_be_focused()
     form.locator("[name=body]").fill("Which values? The law should name them, or this clause restricts everything.")
     form.locator("input[name=stance][value=oppose]").check()
