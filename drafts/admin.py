@@ -47,7 +47,8 @@ class DocumentAdmin(admin.ModelAdmin):
             uploads = form.uploads()
             try:
                 sources = services.draft_sources_parse(uploads=uploads, max_bytes=settings.DRAFT_UPLOAD_MAX_BYTES)
-                context["plan"] = services.draft_import_plan(document=document, sources=sources)
+                context["plan"] = plan = services.draft_import_plan(document=document, sources=sources)
+                context["warnings_by_provision"] = plan.warnings_by_provision()
             except ApplicationError as error:
                 form.add_error(None, error.message)
             else:
@@ -66,7 +67,8 @@ class DocumentAdmin(admin.ModelAdmin):
         try:
             sources = services.draft_sources_parse(uploads=uploads)
             version = services.draft_version_import(
-                document=document, sources=sources, number=int(number) if number else None, label=request.POST.get("label", "")
+                document=document, sources=sources, number=int(number) if number else None, label=request.POST.get("label", ""),
+                accept_warnings=bool(request.POST.get("accept_warnings")),
             )
         except ApplicationError as error:
             messages.error(request, error.message)

@@ -42,6 +42,7 @@ class PlannedProvision:
     texts: dict[str, PlannedText]
     content_hash: str
     number_printed: bool = True
+    line: int = 0  # in the authoritative upload, where the preview points its warnings
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,19 @@ class ImportPlan:
     @property
     def languages(self) -> list[str]:
         return [self.authoritative_language] + [c.language for c in self.coverage]
+
+    def warnings_by_provision(self) -> dict[int, list[ParseWarning]]:
+        """The authoritative text's warnings by the index of the provision their line falls in (the preview
+        shows each beside its provision); warnings before the first provision go to the first."""
+        lines = sorted((provision.line, provision.index) for provision in self.provisions)
+        placed: dict[int, list[ParseWarning]] = {}
+        for found in self.warnings:
+            if found.language != self.authoritative_language or not lines:
+                continue
+            line = found.warning.line or 0
+            index = next((index for start, index in reversed(lines) if start <= line), lines[0][1])
+            placed.setdefault(index, []).append(found.warning)
+        return placed
 
     def count_by_kind(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -145,6 +159,7 @@ def import_plan_build(*, authoritative_language: str, sources: Sequence[DraftSou
             texts=texts[p.index],
             content_hash=hashes[p.index],
             number_printed=p.number_printed,
+            line=p.line,
         )
         for p in primary
     )

@@ -101,14 +101,24 @@ def draft_import_plan(*, document: Document, sources: Sequence[DraftSource]) -> 
 
 
 def draft_version_import(
-    *, document: Document, sources: Sequence[DraftSource], number: int | None = None, label: str = ""
+    *, document: Document, sources: Sequence[DraftSource], number: int | None = None, label: str = "",
+    accept_warnings: bool = False,
 ) -> DraftVersion:
     """Create a *preparing* version of `document` holding the parsed texts; nothing is published.
 
     `number` defaults to the next free one. Each provision starts its own lineage here;
-    alignment with the previous version reassigns lineages when it runs.
+    alignment with the previous version reassigns lineages when it runs. A text the parser warned
+    about (drafts.parser.checks: a gap in the numbering, a swallowed article ...) is imported only
+    when `accept_warnings` says that someone has read the warnings.
     """
     plan = draft_import_plan(document=document, sources=sources)
+    if plan.warnings and not accept_warnings:
+        raise ApplicationError(
+            _("The parser warned about %(count)d thing(s) in this text; nothing was imported. Correct the text, "
+              "or import it as parsed after reading the warnings.") % {"count": len(plan.warnings)},
+            fields={"files": [_warning_text(found) for found in plan.warnings]},
+            code="parse_warnings",
+        )
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document.pk)
         if number is None:
@@ -130,6 +140,13 @@ def draft_version_import(
         version.save(update_fields=["content_hash"])
         alignment_request(new_version=version)
     return version
+
+
+def _warning_text(found) -> str:
+    where = found.filename or found.language
+    if found.warning.line:
+        where = _("%(file)s, line %(line)d") % {"file": where, "line": found.warning.line}
+    return f"{where}: {found.warning.message}"
 
 
 def _provisions_write(*, version: DraftVersion, plan: ImportPlan) -> None:

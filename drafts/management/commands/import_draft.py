@@ -23,8 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--publish", action="store_true", help="Publish the version after importing it.")
         parser.add_argument("--by", help="Username recorded as publisher.")
         parser.add_argument("--dry-run", action="store_true", help="Parse and report; save nothing.")
+        parser.add_argument(
+            "--accept-warnings", action="store_true",
+            help="Import even when the parser warns (gaps in the numbering, an article far longer than the others...).",
+        )
 
-    def handle(self, *args, document, files, number, label, create, language, publish, by, dry_run, **options):
+    def handle(self, *args, document, files, number, label, create, language, publish, by, dry_run, accept_warnings, **options):
         try:
             target = self._document(document, create, language)
             uploads = [self._upload(spec) for spec in files]
@@ -33,7 +37,14 @@ class Command(BaseCommand):
             self._report(plan)
             if dry_run:
                 return
-            version = services.draft_version_import(document=target, sources=sources, number=number, label=label)
+            if plan.warnings and not accept_warnings:
+                raise CommandError(
+                    f"{len(plan.warnings)} warning(s): nothing was imported. Correct the text, "
+                    "or run again with --accept-warnings to import it as parsed."
+                )
+            version = services.draft_version_import(
+                document=target, sources=sources, number=number, label=label, accept_warnings=accept_warnings
+            )
             if publish:
                 user = get_user_model().objects.get(username=by) if by else None
                 version = services.draft_version_publish(version=version, by=user)
@@ -61,3 +72,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(plan.provisions)} provisions ({counts})")
         for coverage in plan.coverage:
             self.stdout.write(f"{coverage.language}: {coverage.matched}/{coverage.total} provisions matched")
+        for found in plan.warnings:
+            where = f"{found.filename or found.language}, line {found.warning.line}" if found.warning.line else found.filename
+            self.stderr.write(self.style.WARNING(f"Warning ({where}): {found.warning.message} [{found.warning.code}]"))
