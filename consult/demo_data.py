@@ -59,7 +59,9 @@ def demo_consultation_load(*, admin_password: str | None = None) -> Consultation
 
         _demo_version(constitution, 0, "Baseline: the Constitution in force", {"en": "constitution_v0.en.md"}, admin)
         draft = _demo_version(constitution, 1, "Draft 1", _demo_translations(1), admin)
-        law_draft = _demo_version(law, 1, "Draft 1", {"en": "referendum_law_v1.en.md"}, admin)
+        law_draft = _demo_version(
+            law, 1, "Draft 1", {"en": "referendum_law_v1.en.md", "kk": "referendum_law_v1.kk.md"}, admin
+        )
         _demo_phases(consultation, draft, law_draft)
         if admin:
             _demo_commission(consultation, admin)

@@ -50,6 +50,16 @@ def test_the_kazakh_text_has_the_english_structure_and_is_kazakh(number):
     assert all(detect_language(p.text) == "kk" for p in kk if len(p.text) > 80)
 
 
+def test_the_referendum_law_is_in_kazakh_in_full(demo):
+    law = DraftVersion.objects.get(document__slug="referendum-law", number=1)
+    assert law.languages == ["en", "kk"]
+    assert ProvisionText.objects.filter(provision__version=law, language="kk").count() == law.provisions.count()
+    chapter = ProvisionText.objects.get(provision__version=law, provision__path="2", language="kk")
+    assert chapter.heading == "Референдумға бастамашылық жасау, оны тағайындау және ұйымдастыру"
+    grounds = ProvisionText.objects.get(provision__version=law, provision__path="1/3/1/4", language="kk").text
+    assert grounds.startswith("Конституцияның 12, 15 және 16-баптарында")
+
+
 def test_the_reader_offers_kazakh_with_the_kazakh_text(demo, client):
     page = client.get(f"/c/{demo.slug}/constitution/v1/?lang=kk").content.decode()
     assert "Тарвания Республикасы – демократиялық, зайырлы, әлеуметтік және құқықтық мемлекет" in page
