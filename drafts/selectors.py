@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 
 from config.errors import NotFound
+from drafts.citations import provision_citation
 from drafts.diff import DiffOp, word_diff
 from drafts.models import (
     Alignment,
@@ -157,6 +158,34 @@ def provision_ancestors(*, provision: Provision) -> list[Provision]:
     parts = provision.path.split("/")
     prefixes = ["/".join(parts[:i]) for i in range(1, len(parts))]
     return list(Provision.objects.filter(version_id=provision.version_id, path__in=prefixes).order_by("order"))
+
+
+def provision_citations(*, provisions: Iterable[Provision | None], language: str) -> dict[int, str]:
+    """How people cite each provision ("Article 25, paragraph 1", drafts.citations), by id, whatever
+    their versions: the ancestors of all of them are read in one query (none when there is nothing to cite)."""
+    provisions = [provision for provision in provisions if provision is not None]
+    chains = {provision.pk: _path_prefixes(provision.path) for provision in provisions}
+    wanted = Q()
+    for provision in provisions:
+        if chains[provision.pk]:
+            wanted |= Q(version_id=provision.version_id, path__in=chains[provision.pk])
+    ancestors = (
+        {(row.version_id, row.path): row for row in Provision.objects.filter(wanted).only("version_id", "path", "kind", "number")}
+        if wanted else {}
+    )
+    return {
+        provision.pk: provision_citation(
+            [*(ancestors[key] for key in ((provision.version_id, prefix) for prefix in chains[provision.pk]) if key in ancestors), provision],
+            language,
+        )
+        for provision in provisions
+    }
+
+
+def _path_prefixes(path: str) -> list[str]:
+    """"II/25/1" -> ["II", "II/25"]: the paths of a provision's ancestors, from the root."""
+    parts = path.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts))]
 
 
 def provision_neighbours(*, provision: Provision) -> tuple[Provision | None, Provision | None]:

@@ -62,3 +62,20 @@ def test_another_language_or_a_regional_code_is_cited_as_its_base_or_in_english(
     assert provision_citation(chain, "kk-kz") == "25-бап 1-тармақ"
     assert provision_citation(chain, "de") == "Article 25, paragraph 1"
     assert provision_citation([], "en") == ""
+
+
+@pytest.mark.django_db
+def test_provisions_of_several_versions_are_cited_with_their_ancestors_read_in_one_query(demo, django_assert_num_queries):
+    from drafts.models import Provision
+    from drafts.selectors import provision_citations
+
+    def provision(number, path):
+        return Provision.objects.get(version__document__slug="constitution", version__number=number, path=path)
+
+    wanted = [provision(1, "II/25/1"), provision(1, "II/25"), provision(1, "II"), provision(0, "II/21/1"), None]
+    with django_assert_num_queries(1):
+        citations = provision_citations(provisions=wanted, language="kk")
+    assert list(citations.values()) == ["25-бап 1-тармақ", "25-бап", "II бөлім", "21-бап 1-тармақ"]
+    with django_assert_num_queries(0):
+        assert provision_citations(provisions=[None], language="en") == {}
+        assert provision_citations(provisions=[wanted[2]], language="ru") == {wanted[2].pk: "Раздел II"}  # a root has no ancestors
