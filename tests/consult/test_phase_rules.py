@@ -115,7 +115,7 @@ def test_the_admin_inline_refuses_two_new_overlapping_phases_in_one_submission(a
 def test_a_new_consultation_in_the_admin_cannot_have_a_phase_on_a_document_not_yet_saved(admin_client, make_version):
     version = make_version(DocumentFactory())
     data = {
-        "title": "New", "slug": "new", "description": "", "status": "draft", "languages": '["en"]', "starts_on": "", "ends_on": "",
+        "title": "New", "slug": "new", "description": "", "status": "draft", "languages": ["en"], "starts_on": "", "ends_on": "",
         **_inline("document_links", [], [{"document": version.document_id, "order": 0}]),
         **_inline("phases", [], [{"kind": Phase.Kind.COMMENT, "title": "C", "version": version, "opens_at": OPENS, "closes_at": CLOSES}]),
         **_inline("memberships", [], []),
@@ -163,7 +163,7 @@ def _change_form(consultation, saved_phases: list[Phase], new_phases: list[dict]
     links = list(consultation.document_links.all())
     return {
         "title": consultation.title, "slug": consultation.slug, "description": consultation.description,
-        "status": consultation.status, "languages": '["kk", "ru", "en"]',
+        "status": consultation.status, "languages": ["kk", "ru", "en"],  # ticked boxes
         "starts_on": consultation.starts_on.isoformat() if consultation.starts_on else "", "ends_on": "",
         **_inline(
             "document_links",
