@@ -24,8 +24,11 @@ install: $(STAMP)
 migrate: install
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py migrate --noinput
 
+# With ../shared/corpora beside the project, the demo also holds the real Kazakh case (1995 -> 2026, aligned).
+CORPORA ?= $(wildcard ../shared/corpora)
+
 demo: migrate pdf-deps
-	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py load_demo
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py load_demo $(if $(CORPORA),--corpora $(CORPORA))
 
 run: demo
 	@echo "Serving the demo consultation on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/, user admin / password admin)"

@@ -128,7 +128,7 @@ def make_version(db):
             for language, text in texts.items()
         ]
         sources = services.draft_sources_parse(uploads=uploads)
-        version = services.draft_version_import(document=document, sources=sources, number=number)
+        version = services.draft_version_import(document=document, sources=sources, number=number, accept_warnings=True)
         if publish:
             version = services.draft_version_publish(version=version, by=by)
         return version

@@ -43,7 +43,7 @@ def _provision(path, number=1):
 
 def _import_draft_2(constitution):
     sources = draft_services.draft_sources_parse(uploads=[draft_services.DraftUpload("v2.en.md", DRAFT_2_EN.encode(), "en")])
-    return draft_services.draft_version_import(document=constitution, sources=sources, label="Draft 2")
+    return draft_services.draft_version_import(document=constitution, sources=sources, label="Draft 2", accept_warnings=True)
 
 
 def _publish_draft_2(constitution, admin=None):
