@@ -100,9 +100,9 @@ def comparison_figures(old: Sequence[AlignUnit], new: Sequence[AlignUnit], match
     old_words = new_words = old_changed = new_new = 0
     for old_text, new_text in _compared_texts(old_side, new_side, matches):
         if normalise(old_text) == normalise(new_text):
-            words = count_words(old_text)
-            old_words += words
-            new_words += words
+            count = count_words(old_text)
+            old_words += count
+            new_words += count
             continue
         counted = diff_counts(word_diff(old_text, new_text))
         old_words += counted[0]
