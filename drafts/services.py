@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -38,6 +39,7 @@ from drafts.models import (
     ProvisionChange,
     ProvisionText,
 )
+from drafts.languages import text_language_is_known
 from drafts.parser import DraftParseError, parse_upload
 from drafts.selectors import PUBLIC_STATUSES, draft_version_previous, draft_versions_superseded_by
 from drafts.signals import version_published
@@ -57,10 +59,23 @@ class DraftUpload:
 
 
 def document_create(*, title: str, slug: str, authoritative_language: str, kind: str = Document.Kind.CONSTITUTION) -> Document:
+    if not text_language_is_known(authoritative_language):
+        raise ApplicationError(_language_unknown_message(authoritative_language), fields={"authoritative_language": [
+            _language_unknown_message(authoritative_language)]}, code="language_unknown")
     document = Document(title=title, slug=slug, kind=kind, authoritative_language=authoritative_language)
-    document.full_clean()
+    try:
+        document.full_clean()
+    except ValidationError as error:
+        fields = {name: [str(message) for message in messages] for name, messages in error.message_dict.items()}
+        raise ApplicationError(" ".join(message for messages in fields.values() for message in messages), fields=fields) from error
     document.save()
     return document
+
+
+def _language_unknown_message(code: str) -> str:
+    return _('"%(code)s" is not a language code: give the two-letter ISO 639-1 code, such as kk, ru, en, uk or fr.') % {
+        "code": code,
+    }
 
 
 def draft_sources_parse(*, uploads: Sequence[DraftUpload], max_bytes: int | None = None) -> list[DraftSource]:
@@ -79,6 +94,9 @@ def draft_sources_parse(*, uploads: Sequence[DraftUpload], max_bytes: int | None
         except DraftParseError as error:
             message = f"{upload.filename}: {error}"
             raise ApplicationError(message, fields={"files": [message]}, code="unparseable") from error
+        if upload.language and not text_language_is_known(upload.language):
+            message = f"{upload.filename}: {_language_unknown_message(upload.language)}"
+            raise ApplicationError(message, fields={"language": [message]}, code="language_unknown")
         language = upload.language or parsed.language
         if language not in SUPPORTED_LANGUAGES:
             message = _("%(file)s: could not tell the language of the text; choose it explicitly.") % {"file": upload.filename}
