@@ -72,6 +72,11 @@ def provision_detail_view(request, slug, document_slug, number, provision_path, 
     citations = _provision_citations(node, ancestors)
     if form is None and blocked is None:
         form = CommentForm(provisions=_provision_choices(node, citations), initial={"provision": node.provision.pk})
+    carried = selectors.comments_carried_forward(provision=node.provision)
+    # The neighbours and the earlier versions' provisions are named away from their article too.
+    citations |= draft_selectors.provision_citations(
+        provisions=[previous, following, *(item.comment.provision for item in carried)], language=get_language() or settings.LANGUAGE_CODE
+    )
     return render(
         request,
         "comments/provision_detail.html",
@@ -97,7 +102,7 @@ def provision_detail_view(request, slug, document_slug, number, provision_path, 
             # One query for the page, however many comments: the flag the commission's buttons are shown by.
             "acts_for_commission": consult_selectors.can_act_for_commission(user=request.user, consultation=consultation),
             **_comment_phases(consultation, document, version),
-            "carried": selectors.comments_carried_forward(provision=node.provision),
+            "carried": carried,
             "is_followed": consult_selectors.provision_is_followed(user=request.user, provision=node.provision),
         },
         status=status,

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 
 from config.errors import NotFound
-from drafts.citations import provision_citation
+from drafts.citations import POINTS, provision_citation
 from drafts.diff import DiffOp, word_diff
 from drafts.models import (
     Alignment,
@@ -162,9 +162,10 @@ def provision_ancestors(*, provision: Provision) -> list[Provision]:
 
 def provision_citations(*, provisions: Iterable[Provision | None], language: str) -> dict[int, str]:
     """How people cite each provision ("Article 25, paragraph 1", drafts.citations), by id, whatever
-    their versions: the ancestors of all of them are read in one query (none when there is nothing to cite)."""
+    their versions: the ancestors of the paragraphs among them are read in one query (none for articles)."""
     provisions = [provision for provision in provisions if provision is not None]
-    chains = {provision.pk: _path_prefixes(provision.path) for provision in provisions}
+    # Only a paragraph or sub-paragraph is cited with its ancestors: an article or a section is named alone.
+    chains = {provision.pk: _path_prefixes(provision.path) if provision.kind in POINTS else [] for provision in provisions}
     wanted = Q()
     for provision in provisions:
         if chains[provision.pk]:

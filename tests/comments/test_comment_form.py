@@ -209,3 +209,10 @@ def test_only_the_author_is_asked_to_withdraw(client, aigerim, make_participant,
     assert client.get(f"/comments/{comment.pk}/withdraw/").status_code == 403
     client.post(f"/comments/{comment.pk}/withdraw/")
     assert Comment.objects.get().status == Comment.Status.PUBLISHED
+
+
+def test_a_paragraph_s_page_names_it_and_its_neighbours_as_cited(client, demo):
+    html = client.get(ARTICLE + "2/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert re.search(r"<title>Статья 25, пункт 2 — ", html)
+    assert re.search(r'<h1 id="p-II\.25\.2-h">Статья 25, пункт 2\s', html)
+    assert '">← Статья 25, пункт 1</a>' in html and '">Статья 25, пункт 3 →</a>' in html

@@ -43,7 +43,7 @@ def test_a_comment_without_a_position_is_refused_at_the_field_and_nothing_is_sav
     response = client.post(ARTICLE + "comment/", {"provision": draft_provision.pk, "body": "My words stay.", "lang": "en"})
     assert response.status_code == 400
     page = response.content.decode()
-    assert CHOOSE in page and 'id="id_stance_errors"' in page and "id_stance_helptext id_stance_errors" in page
+    assert CHOOSE in page and 'id="id_stance_error"' in page and "id_stance_helptext id_stance_error" in page
     assert "My words stay." in page  # nothing typed is lost
     assert not Comment.objects.exists() and not Receipt.objects.exists()
 
