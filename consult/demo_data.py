@@ -57,7 +57,10 @@ def demo_consultation_load(*, admin_password: str | None = None) -> Consultation
         for document in (constitution, law):
             services.consultation_document_add(consultation=consultation, document=document)
 
-        _demo_version(constitution, 0, "Baseline: the Constitution in force", {"en": "constitution_v0.en.md"}, admin)
+        _demo_version(
+            constitution, 0, "Baseline: the Constitution in force",
+            {"en": "constitution_v0.en.md", "kk": "constitution_v0.kk.md"}, admin,
+        )
         draft = _demo_version(constitution, 1, "Draft 1", _demo_translations(1), admin)
         law_draft = _demo_version(
             law, 1, "Draft 1", {"en": "referendum_law_v1.en.md", "kk": "referendum_law_v1.kk.md"}, admin
