@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -11,6 +12,9 @@ from comments.digests.apis import DigestReportViewSet
 from comments.outcomes.apis import MyCommentViewSet
 from consult.apis import ConsultationViewSet, FollowViewSet, ProvisionFollowView
 from drafts.apis import DocumentViewSet, ProvisionViewSet, VersionViewSet
+
+# The admin signs in through allauth's form, behind the same lockout and limits as every other password check.
+admin.site.login = secure_admin_login(admin.site.login)
 
 router = DefaultRouter()
 router.register("consultations", ConsultationViewSet, basename="consultation")

@@ -213,10 +213,19 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "config.api.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
-    ],
+    # The session only (with CSRF for writes), signed in through allauth's form and its lockout: HTTP Basic
+    # checked a password on every request, outside the lockout, at ~2 s of CPU per attempt (issue 13).
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Anonymous use is limited per IP address, signed-in use per account (counted in the cache).
+    "DEFAULT_THROTTLE_CLASSES": ["config.api.throttles.AnonThrottle", "config.api.throttles.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("RATE_API_ANON", default="300/min"),
+        "user": env("RATE_API_USER", default="1200/min"),
+        # A whole consultation streamed as CSV or JSON lines: a few per hour and address.
+        "export": env("RATE_API_EXPORT", default="30/h"),
+    },
+    # Which address is the client's: without a proxy REMOTE_ADDR, never a spoofable X-Forwarded-For.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.DefaultPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "config.api.exception_handlers.application_exception_handler",
@@ -243,6 +252,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ConcernStatusEnum": "comments.concerns.models.ConcernStatus",
         "CommentStatusEnum": "comments.models.CommentStatus",
+        "VersionStatusEnum": "config.api.enums.VersionStatus",
+        "ReceiptKindEnum": "config.api.enums.ReceiptKind",
+        "ReportStatusEnum": "config.api.enums.ReportStatus",
     },
 }
 
