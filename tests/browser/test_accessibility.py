@@ -27,6 +27,13 @@ def _assert_no_serious_violation(page) -> None:
         f"{v['id']} ({v['impact']}): {v['help']} at {[node['target'] for node in v['nodes']][:5]}" for v in violations
     ]
     assert not found, f"{page.url}:\n" + "\n".join(found)
+    assert page.evaluate(_DANGLING) == [], f"{page.url}: aria ids that name no element"
+
+
+# axe accepts an aria-describedby of which one id exists; none may be missing here.
+_DANGLING = """() => Array.from(document.querySelectorAll("[aria-describedby], [aria-labelledby]")).flatMap(
+  (element) => ["aria-describedby", "aria-labelledby"].flatMap((name) => (element.getAttribute(name) || "").split(/\\s+/))
+    .filter((id) => id && !document.getElementById(id)).map((id) => `${element.tagName} ${id}`))"""
 
 
 @pytest.fixture
