@@ -359,6 +359,8 @@ class ModerationQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the model, with no consultation
+            return Comment.objects.none()
         consultation = consult_selectors.consultation_get(slug=self.request.query_params.get("consultation", ""))
         return moderation_selectors.moderation_queue(consultation=consultation, user=self.request.user)
 

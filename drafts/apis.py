@@ -5,12 +5,13 @@ import django_filters
 from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from config.api.openapi import field_examples
 from config.api.pagination import IdCursorPagination
 from config.errors import ApplicationError, InvalidState, PermissionDenied
 from drafts import selectors, services
@@ -21,29 +22,59 @@ def _public_only(request) -> bool:
     return not selectors.is_draft_admin(user=request.user)
 
 
+CONTENT_HASH_EXAMPLE = "5d41402abc4b2a76b9719d911017c592ae1e9b6c0f2d3e4a5b6c7d8e9f0a1b2c"
+
+
+@field_examples(
+    id=7, number=1, label="Draft 1", status="published", languages=["kk", "ru", "en"],
+    published_at="2026-01-05T09:00:00+05:00", content_hash=CONTENT_HASH_EXAMPLE,
+)
 class VersionSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = DraftVersion
         fields = ["id", "number", "label", "status", "languages", "published_at", "content_hash"]
+        extra_kwargs = {
+            "id": {"help_text": "The version's id: what every `version` field and filter of the API holds."},
+            "number": {"help_text": "Its number within the document: 0 for the text in force, then 1, 2, …"},
+            "label": {"help_text": "Its label, e.g. Draft 2."},
+            "status": {"help_text": "preparing (admins only), published, or superseded by a later published one."},
+            "published_at": {"help_text": "When it was published; null while preparing."},
+        }
 
 
+@field_examples(
+    id=1, slug="constitution", title="Constitution of the Republic of Tarvania", kind="constitution", authoritative_language="kk",
+)
 class DocumentSerializer(serializers.ModelSerializer):
-    versions = serializers.SerializerMethodField()
+    versions = serializers.SerializerMethodField(help_text="Its versions, oldest first (the public sees published and superseded ones).")
 
     class Meta:
         model = Document
         fields = ["id", "slug", "title", "kind", "authoritative_language", "versions"]
+        extra_kwargs = {
+            "id": {"help_text": "The document's id."},
+            "slug": {"help_text": "Its name in URLs and in the API's `document` fields and filters."},
+            "title": {"help_text": "Its title."},
+            "kind": {"help_text": "Constitution, constitutional law or law."},
+            "authoritative_language": {"help_text": "The language whose text prevails (ISO 639-1)."},
+        }
 
+    @extend_schema_field(VersionSummarySerializer(many=True))
     def get_versions(self, document) -> list[dict]:
         public_only = self.context.get("public_only", True)
         versions = [v for v in document.versions.all() if not public_only or v.status in selectors.PUBLIC_STATUSES]
         return VersionSummarySerializer(versions, many=True).data
 
 
+@field_examples(
+    id=7, document="constitution", number=1, label="Draft 1", status="published", is_baseline=False, languages=["kk", "ru", "en"],
+    source_filename="constitution-draft-1.docx", content_hash=CONTENT_HASH_EXAMPLE, created_at="2026-01-03T15:20:00+05:00",
+    published_at="2026-01-05T09:00:00+05:00", provision_count=412,
+)
 class VersionSerializer(serializers.ModelSerializer):
-    document = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    provision_count = serializers.IntegerField(read_only=True)
-    is_baseline = serializers.BooleanField(read_only=True)
+    document = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The document's slug.")
+    provision_count = serializers.IntegerField(read_only=True, help_text="How many provisions it has, at every level.")
+    is_baseline = serializers.BooleanField(read_only=True, help_text="Whether it is the text in force (version 0), not a draft.")
 
     class Meta:
         model = DraftVersion
@@ -51,15 +82,25 @@ class VersionSerializer(serializers.ModelSerializer):
             "id", "document", "number", "label", "status", "is_baseline", "languages", "source_filename",
             "content_hash", "created_at", "published_at", "provision_count",
         ]
+        extra_kwargs = {
+            **VersionSummarySerializer.Meta.extra_kwargs,
+            "source_filename": {"help_text": "The file it was imported from."},
+            "created_at": {"help_text": "When it was imported."},
+        }
 
 
+@field_examples(
+    id=1234, document="constitution", version=7, version_number=1, lineage=311, parent=1230, kind="paragraph", number="1",
+    path="II/25/1", order=233, depth=2, content_hash=CONTENT_HASH_EXAMPLE,
+    texts={"en": {"heading": "", "text": "Rights may be restricted only by law…"}, "ru": {"heading": "", "text": "Права могут быть ограничены только законом…"}},
+)
 class ProvisionSerializer(serializers.ModelSerializer):
-    version = serializers.PrimaryKeyRelatedField(read_only=True)
-    lineage = serializers.PrimaryKeyRelatedField(read_only=True)
-    parent = serializers.PrimaryKeyRelatedField(read_only=True)
-    document = serializers.SlugRelatedField(source="version.document", slug_field="slug", read_only=True)
-    version_number = serializers.IntegerField(source="version.number", read_only=True)
-    texts = serializers.SerializerMethodField()
+    version = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The id of its version.")
+    lineage = serializers.PrimaryKeyRelatedField(read_only=True, help_text="Its identity across versions, whatever its number.")
+    parent = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The id of the provision it is part of; null at the top.")
+    document = serializers.SlugRelatedField(source="version.document", slug_field="slug", read_only=True, help_text="The document's slug.")
+    version_number = serializers.IntegerField(source="version.number", read_only=True, help_text="Its version's number.")
+    texts = serializers.SerializerMethodField(help_text="Its heading and text in each language it has, by language code.")
 
     class Meta:
         model = Provision
@@ -67,37 +108,57 @@ class ProvisionSerializer(serializers.ModelSerializer):
             "id", "document", "version", "version_number", "lineage", "parent", "kind", "number", "path",
             "order", "depth", "content_hash", "texts",
         ]
+        extra_kwargs = {
+            "id": {"help_text": "The provision's id."},
+            "kind": {"help_text": "Section, chapter, article, paragraph…"},
+            "depth": {"help_text": "Its level in the tree: 0 at the top."},
+            "content_hash": {"help_text": "SHA-256 of its texts and its children's: equal hashes, equal words."},
+        }
 
     def get_texts(self, provision) -> dict[str, dict[str, str]]:
         return {t.language: {"heading": t.heading, "text": t.text} for t in provision.texts.all()}
 
 
+@field_examples(
+    id=1234, lineage=311, kind="paragraph", number="1", path="II/25/1", heading="", text="Rights may be restricted only by law…",
+    language="en", is_fallback=False, children=[],
+)
 class ProvisionNodeSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="provision.pk")
-    lineage = serializers.IntegerField(source="provision.lineage_id")
-    kind = serializers.CharField()
-    number = serializers.CharField()
-    path = serializers.CharField()
-    heading = serializers.CharField()
-    text = serializers.CharField()
-    language = serializers.CharField()
-    is_fallback = serializers.BooleanField()
-    children = serializers.SerializerMethodField()
+    id = serializers.IntegerField(source="provision.pk", help_text="The provision's id.")
+    lineage = serializers.IntegerField(source="provision.lineage_id", help_text="Its identity across versions.")
+    kind = serializers.CharField(help_text="Section, chapter, article, paragraph…")
+    number = serializers.CharField(help_text='Its number as printed: "10", "10-1", "IV".')
+    path = serializers.CharField(help_text="Its place in the version: the numbers from the top.")
+    heading = serializers.CharField(help_text="Its heading, if any.")
+    text = serializers.CharField(help_text="Its own text (its children's are theirs).")
+    language = serializers.CharField(help_text="The language of heading and text.")
+    is_fallback = serializers.BooleanField(help_text="Whether the text is in the authoritative language, none being in the one asked.")
+    children = serializers.SerializerMethodField(help_text="The provisions it is made of, in order, in the same shape.")
 
+    @extend_schema_field({"type": "array", "items": {"$ref": "#/components/schemas/ProvisionNode"}})
     def get_children(self, node) -> list[dict]:
         return ProvisionNodeSerializer(node.children, many=True).data
 
 
+@field_examples(files=["constitution-draft-2-kk.docx", "constitution-draft-2-ru.docx"], languages=["kk", "ru"], number=2, label="Draft 2", accept_warnings=False)
 class VersionImportSerializer(serializers.Serializer):
-    files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+    files = serializers.ListField(
+        child=serializers.FileField(), allow_empty=False, help_text="The texts, one file per language: .docx, Markdown or plain text.",
+    )
     languages = serializers.ListField(
         child=serializers.ChoiceField(choices=[c for c, _l in LANGUAGE_CHOICES] + [""]), required=False,
         help_text="One per file, in the same order; empty to detect from the text.",
     )
-    number = serializers.IntegerField(required=False, min_value=0)
-    label = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    number = serializers.IntegerField(required=False, min_value=0, help_text="Its number; the next one by default.")
+    label = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="Its label; Draft N by default.")
+    accept_warnings = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Import even though the parser warned (gaps in the numbering, an article far longer than the others ...). "
+        "Without it such a text is refused with code parse_warnings, the warnings listed under fields.files.",
+    )
 
 
+@field_examples(old=1, new=2)
 class ComparisonQuerySerializer(serializers.Serializer):
     old = serializers.IntegerField(min_value=0, help_text="Number of the earlier version.")
     new = serializers.IntegerField(min_value=0, help_text="Number of the later version.")
@@ -202,6 +263,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         version = services.draft_version_import(
             document=document, sources=sources,
             number=payload.validated_data.get("number"), label=payload.validated_data.get("label", ""),
+            accept_warnings=payload.validated_data["accept_warnings"],
         )
         version = selectors.draft_version_list(public_only=False).get(pk=version.pk)
         return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)

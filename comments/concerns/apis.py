@@ -17,26 +17,45 @@ from rest_framework.response import Response
 
 from comments.concerns import exports, selectors, services, tables
 from comments.models import Concern, ConcernEvent, NormReference
-from config.errors import ApplicationError, NotFound, PermissionDenied
+from config.api.openapi import field_examples
+from config.errors import NotFound, PermissionDenied
 from consult import selectors as consult_selectors
 from consult.selectors import participant_display_name
 from drafts.diff import OPS
 from drafts.models import Document, Provision
 
 
+@field_examples(label="ICCPR art. 18(3)", url="https://www.ohchr.org/en/instruments-mechanisms/instruments/international-covenant-civil-and-political-rights")
 class NormSerializer(serializers.ModelSerializer):
     class Meta:
         model = NormReference
         fields = ["label", "url"]
+        extra_kwargs = {
+            "label": {"help_text": "The norm the decision relies on, as cited."},
+            "url": {"help_text": "Where to read it; may be empty."},
+        }
 
 
+@field_examples(
+    id=301, actor="Commission Member", from_status="under_review", to_status="accepted", reason="",
+    decision={"status": "accepted", "rationale": "The grounds are now those the ICCPR allows.", "resolved_in": 9, "changes": [812]},
+    receipt="TARVANIA-2026-0000057", created_at="2026-02-20T11:00:00+05:00",
+)
 class ConcernEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SerializerMethodField()
-    receipt = serializers.SerializerMethodField()
+    actor = serializers.SerializerMethodField(help_text="The public name of who made the transition.")
+    receipt = serializers.SerializerMethodField(help_text="The tracking number of the decision's receipt; null for other transitions.")
 
     class Meta:
         model = ConcernEvent
         fields = ["id", "actor", "from_status", "to_status", "reason", "decision", "receipt", "created_at"]
+        extra_kwargs = {
+            "id": {"help_text": "The event's id."},
+            "from_status": {"help_text": "The status before."},
+            "to_status": {"help_text": "The status after."},
+            "reason": {"help_text": "Why, in the actor's words."},
+            "decision": {"help_text": "For a decision: what its receipt hashed (status, rationale, the resolving version's id, changes, comments, norms)."},
+            "created_at": {"help_text": "When."},
+        }
 
     def get_actor(self, event) -> str:
         return participant_display_name(event.actor)
@@ -46,13 +65,25 @@ class ConcernEventSerializer(serializers.ModelSerializer):
         return receipt.number if receipt else None
 
 
+@field_examples(
+    id=57, consultation="tarvania-2026", document="constitution", title="Restrictions on 'spiritual and moral values'",
+    summary="Many ask that rights be restricted only on the grounds the ICCPR allows.", status="accepted",
+    rationale="The grounds are now those the ICCPR allows.", raised_in=7, raised_in_number=1, resolved_in=9, resolved_in_number=2,
+    comment_count=318, created_at="2026-01-20T10:00:00+05:00", decided_at="2026-02-20T11:00:00+05:00", merged_into=None,
+)
 class ConcernSerializer(serializers.ModelSerializer):
-    consultation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    document = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    raised_in = serializers.IntegerField(source="raised_in.number", read_only=True)
-    resolved_in = serializers.IntegerField(source="resolved_in.number", read_only=True, allow_null=True, default=None)
-    norms = NormSerializer(many=True, read_only=True)
-    comment_count = serializers.IntegerField(read_only=True, default=None)
+    consultation = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The consultation's slug.")
+    document = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The document's slug.")
+    raised_in = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The id of the version it was raised on.")
+    raised_in_number = serializers.IntegerField(source="raised_in.number", read_only=True, help_text="That version's number.")
+    resolved_in = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The id of the version that carries its resolution (as `decide` takes it), or null.",
+    )
+    resolved_in_number = serializers.IntegerField(
+        source="resolved_in.number", read_only=True, allow_null=True, default=None, help_text="That version's number, or null.",
+    )
+    norms = NormSerializer(many=True, read_only=True, help_text="The norms its decision relies on.")
+    comment_count = serializers.IntegerField(read_only=True, default=None, help_text="How many comments are behind it.")
     merged_into = serializers.PrimaryKeyRelatedField(
         read_only=True, allow_null=True, help_text="The concern this one was merged into (then it is withdrawn), or null."
     )
@@ -60,16 +91,26 @@ class ConcernSerializer(serializers.ModelSerializer):
     class Meta:
         model = Concern
         fields = [
-            "id", "consultation", "document", "title", "summary", "status", "rationale", "raised_in", "resolved_in",
-            "norms", "comment_count", "created_at", "decided_at", "merged_into",
+            "id", "consultation", "document", "title", "summary", "status", "rationale", "raised_in", "raised_in_number",
+            "resolved_in", "resolved_in_number", "norms", "comment_count", "created_at", "decided_at", "merged_into",
         ]
+        extra_kwargs = {
+            "id": {"help_text": "The concern's id."},
+            "title": {"help_text": "What the comments behind it ask for, in a line."},
+            "summary": {"help_text": "What they ask for, at more length."},
+            "status": {"help_text": "Where it stands: open, under review, then decided or withdrawn."},
+            "rationale": {"help_text": "The commission's reasons for its decision."},
+            "created_at": {"help_text": "When it was raised."},
+            "decided_at": {"help_text": "When it was decided; null until then."},
+        }
 
 
+@field_examples(comments=[4521, 4533, 4540], lineages=[311], changes=[812])
 class ConcernDetailSerializer(ConcernSerializer):
-    comments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    lineages = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    changes = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    events = ConcernEventSerializer(many=True, read_only=True)
+    comments = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="The ids of the comments behind it.")
+    lineages = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="The ids of the provisions' lineages it is about.")
+    changes = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text="The ids of the changes of words that carry its resolution.")
+    events = ConcernEventSerializer(many=True, read_only=True, help_text="Every transition, oldest first.")
 
     class Meta(ConcernSerializer.Meta):
         fields = [*ConcernSerializer.Meta.fields, "comments", "lineages", "changes", "events"]
@@ -80,61 +121,80 @@ def _ids(**kwargs) -> serializers.ListField:
     return serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), max_length=10_000, **kwargs)
 
 
+@field_examples(
+    consultation="tarvania-2026", title="Restrictions on 'spiritual and moral values'",
+    summary="Many ask that rights be restricted only on the grounds the ICCPR allows.", comments=[4521, 4533], lineages=[311],
+)
 class ConcernCreateSerializer(serializers.Serializer):
-    consultation = serializers.SlugField()
-    title = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    summary = serializers.CharField(required=False, allow_blank=True, default="")
-    comments = _ids(required=False, default=list)
-    lineages = _ids(required=False, default=list)
+    consultation = serializers.SlugField(help_text="The consultation's slug.")
+    title = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="What the comments ask for, in a line.")
+    summary = serializers.CharField(required=False, allow_blank=True, default="", help_text="What they ask for, at more length.")
+    comments = _ids(required=False, default=list, help_text="The ids of the comments behind it.")
+    lineages = _ids(required=False, default=list, help_text="The ids of the provisions' lineages it is about (besides its comments').")
 
 
+@field_examples(comments=[4540, 4551])
 class CommentIdsSerializer(serializers.Serializer):
-    comments = _ids(allow_empty=False)
+    comments = _ids(allow_empty=False, help_text="The ids of the comments to put behind the concern.")
 
 
+@field_examples(status="under_review", reason="The commission takes it up.")
 class TransitionSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Concern.Status.choices)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    status = serializers.ChoiceField(choices=Concern.Status.choices, help_text="The status to move to (open, under_review, withdrawn).")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="Why, shown in its history.")
 
 
+@field_examples(
+    status="accepted", rationale="The grounds are now those the ICCPR allows.", resolved_in=9, changes=[812],
+    norms=[{"label": "ICCPR art. 18(3)", "url": ""}], revises=False,
+)
 class DecisionSerializer(serializers.Serializer):
-    status = serializers.CharField()
-    rationale = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    resolved_in = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True, default=None, help_text="A DraftVersion id.")
-    changes = _ids(required=False, default=list, help_text="ProvisionChange ids.")
-    norms = NormSerializer(many=True, required=False, default=list)
+    status = serializers.CharField(help_text="accepted, partially_accepted, rejected or out_of_scope.")
+    rationale = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="The commission's reasons, in public.")
+    resolved_in = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, required=False, allow_null=True, default=None, help_text="The id of the version that carries it.",
+    )
+    changes = _ids(required=False, default=list, help_text="The ids of the changes (of that version) that carry it.")
+    norms = NormSerializer(many=True, required=False, default=list, help_text="The norms it relies on.")
     revises = serializers.BooleanField(required=False, default=False, help_text="Decide again an already decided concern.")
 
 
+@field_examples(comment=4562, reason="A thank-you: nothing to answer.")
 class NoAnswerSerializer(serializers.Serializer):
-    comment = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    reason = serializers.CharField(allow_blank=True)
+    comment = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="The comment's id.")
+    reason = serializers.CharField(allow_blank=True, help_text="Why it needs no separate answer.")
 
 
+@field_examples(accounted=1180, total=1250, share=0.944)
 class AccountedForSerializer(serializers.Serializer):
-    accounted = serializers.IntegerField()
-    total = serializers.IntegerField()
-    share = serializers.FloatField()
+    accounted = serializers.IntegerField(help_text="How many comments are behind a concern or marked as needing no answer.")
+    total = serializers.IntegerField(help_text="How many comments are owed an answer.")
+    share = serializers.FloatField(help_text="accounted / total, from 0 to 1.")
 
 
+@field_examples(op="replace", old="spiritual and moral values", new="public health or public morals")
 class DiffRunSerializer(serializers.Serializer):
-    op = serializers.ChoiceField(choices=OPS)
-    old = serializers.CharField()
-    new = serializers.CharField()
+    op = serializers.ChoiceField(choices=OPS, help_text="equal, insert, delete or replace.")
+    old = serializers.CharField(help_text="The run's words in the old text.")
+    new = serializers.CharField(help_text="The run's words in the new text.")
 
 
+@field_examples(
+    id=812, kind="modified", level="paragraph", similarity=0.82, old_paths=["II/25/1"], new_paths=["II/25/1"],
+    old_text="…on grounds of spiritual and moral values.", new_text="…on grounds of public health or public morals.", suggested=True,
+)
 class ChangeSuggestionSerializer(serializers.Serializer):
     """A change of words that may carry a concern's decision: its kind, the provisions on each side, the words and their diff."""
 
-    id = serializers.IntegerField(source="change.pk")
-    kind = serializers.CharField(source="change.kind")
-    level = serializers.CharField(source="change.level")
-    similarity = serializers.FloatField(source="change.similarity")
-    old_paths = serializers.SerializerMethodField()
-    new_paths = serializers.SerializerMethodField()
-    old_text = serializers.CharField()
-    new_text = serializers.CharField()
-    diff = DiffRunSerializer(many=True)
+    id = serializers.IntegerField(source="change.pk", help_text="The change's id (as `decide` takes it in `changes`).")
+    kind = serializers.CharField(source="change.kind", help_text="unchanged, modified, renumbered, moved, split, merged, added or removed.")
+    level = serializers.CharField(source="change.level", help_text="container, article or paragraph.")
+    similarity = serializers.FloatField(source="change.similarity", help_text="How alike the old and new words are, from 0 to 1.")
+    old_paths = serializers.SerializerMethodField(help_text="The paths of its provisions in the earlier version.")
+    new_paths = serializers.SerializerMethodField(help_text="The paths of its provisions in the later version.")
+    old_text = serializers.CharField(help_text="The earlier words.")
+    new_text = serializers.CharField(help_text="The later words.")
+    diff = DiffRunSerializer(many=True, help_text="The word diff, run by run.")
     suggested = serializers.SerializerMethodField(help_text="Whether the decision form checks it at first: every suggestion that changed words.")
 
     def get_old_paths(self, row) -> list[str]:
@@ -147,15 +207,30 @@ class ChangeSuggestionSerializer(serializers.Serializer):
         return row.change.kind != row.change.Kind.UNCHANGED
 
 
+@field_examples(concerns=[58, 61], reason="The same point.")
 class MergeSerializer(serializers.Serializer):
     concerns = _ids(help_text="The ids of the concerns merged into this one: they are withdrawn and point to it.")
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="Why, shown in their histories.")
 
 
+@field_examples(comments=[4533, 4540], title="The right of assembly", summary="")
 class SplitSerializer(serializers.Serializer):
     comments = _ids(help_text="The ids of the comments behind this concern that make another point: the new concern's.")
-    title = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    title = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="The new concern's title.")
+    summary = serializers.CharField(required=False, allow_blank=True, default="", help_text="The new concern's summary.")
+
+
+class VersionQuerySerializer(serializers.Serializer):
+    """A version named by its id (`version`, as everywhere in the API) or by its number (`version_number`)."""
+
+    version = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    version_number = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
+
+    def validate(self, data):
+        if len(data) != 1:
+            message = _("Give a version's id (?version=) or its number (?version_number=).")
+            raise serializers.ValidationError({"version": [message]})
+        return {"version_id": data["version"]} if "version" in data else {"number": data["version_number"]}
 
 
 class GroupingsQuerySerializer(serializers.Serializer):
@@ -165,17 +240,19 @@ class GroupingsQuerySerializer(serializers.Serializer):
     threshold = serializers.FloatField(required=False, allow_null=True, default=None, min_value=0.1, max_value=1.0)
 
 
+@field_examples(size=212, template="I ask that rights be restricted only on the grounds the ICCPR allows.", comments=[4521, 4533, 4540])
 class TriageGroupSerializer(serializers.Serializer):
-    size = serializers.IntegerField()
+    size = serializers.IntegerField(help_text="How many comments it has.")
     template = serializers.CharField(help_text="The words the group's comments share.")
     comments = serializers.ListField(source="comment_ids", child=serializers.IntegerField(), help_text="Comment ids, ascending.")
 
 
+@field_examples(threshold=0.5, considered=2000, total=2315, cap=2000, capped=True)
 class TriageGroupingsSerializer(serializers.Serializer):
     threshold = serializers.FloatField(help_text="The least Jaccard similarity of word pairs within a group.")
     considered = serializers.IntegerField(help_text="How many comments were grouped: the most recent of the queue, at most `cap`.")
     total = serializers.IntegerField(help_text="How many comments are in the queue (of the document or provision, if given).")
-    cap = serializers.IntegerField()
+    cap = serializers.IntegerField(help_text="The most comments grouped at once.")
     capped = serializers.BooleanField(help_text="Whether only the `cap` most recent comments were grouped.")
     groups = TriageGroupSerializer(many=True, help_text="Largest first.")
 
@@ -241,7 +318,10 @@ class ConcernViewSet(viewsets.GenericViewSet):
         return Response(ConcernDetailSerializer(selectors.concern_get(concern_id=int(pk))).data)
 
     @extend_schema(
-        parameters=[OpenApiParameter("version", int, required=True, description="The number of a later version of the concern's document.")],
+        parameters=[
+            OpenApiParameter("version", int, description="The id of a later version of the concern's document (as `resolved_in` holds it)."),
+            OpenApiParameter("version_number", int, description="Or that version's number, e.g. 2."),
+        ],
         responses=ChangeSuggestionSerializer(many=True),
     )
     @action(detail=True, methods=["get"], url_path="change-suggestions", pagination_class=None)
@@ -250,11 +330,9 @@ class ConcernViewSet(viewsets.GenericViewSet):
         concern = selectors.concern_get(concern_id=int(pk))
         if not consult_selectors.can_act_for_commission(user=request.user, consultation=concern.consultation):
             raise PermissionDenied(_("Only the commission of this consultation works on its concerns."), code="not_commission")
-        number = request.query_params.get("version", "")
-        if not number.isdigit() or len(number) > 9:
-            message = _("Give the number of a version, e.g. ?version=2.")
-            raise ApplicationError(message, fields={"version": [message]})
-        version = selectors.concern_later_version(concern=concern, number=int(number))
+        query = VersionQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        version = selectors.concern_later_version(concern=concern, **query.validated_data)
         changes = selectors.concern_change_suggestions(concern=concern, version=version)
         return Response(ChangeSuggestionSerializer(selectors.concern_change_rows(changes=changes), many=True).data)
 
@@ -341,10 +419,16 @@ def _valid(serializer_class, request) -> dict:
 TABLE_FORMATS = {"csv": "text/csv; charset=utf-8", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "json": "application/json"}
 
 
+@field_examples(
+    title="Summary of comments: Draft Constitution of Tarvania, 2026", columns=["element", "author", "receipt", "comment", "decision", "reasoning"],
+    rows=[{"element": "Article 25, paragraph 1", "author": "Aigerim S.", "receipt": "TARVANIA-2026-0000042",
+           "comment": "Restrictions should be limited to the grounds the ICCPR allows.", "decision": "Accepted",
+           "reasoning": "The grounds are now those the ICCPR allows."}],
+)
 class TableSerializer(serializers.Serializer):
-    title = serializers.CharField()
-    columns = serializers.ListField(child=serializers.CharField())
-    rows = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
+    title = serializers.CharField(help_text="The table's title, in the reader's language.")
+    columns = serializers.ListField(child=serializers.CharField(), help_text="The columns' keys, in order.")
+    rows = serializers.ListField(child=serializers.DictField(child=serializers.CharField()), help_text="One object per row, by column key.")
 
 
 FORMAT = OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=list(TABLE_FORMATS), description="csv, docx or json.")

@@ -375,12 +375,13 @@ def alignment_done_for(*, consultation: Consultation, document_slug: str, old_nu
     return alignment
 
 
-def concern_later_version(*, concern: Concern, number: int) -> DraftVersion:
-    """A public version of the concern's document after the one it was raised in: one that can resolve it.
-    NotFound for no such public version; ApplicationError (on `version`) for one that is not later."""
-    version = DraftVersion.objects.select_related("document").filter(
-        document_id=concern.document_id, number=number, status__in=PUBLIC_STATUSES
-    ).first()
+def concern_later_version(*, concern: Concern, version_id: int | None = None, number: int | None = None) -> DraftVersion:
+    """A public version of the concern's document after the one it was raised in: one that can resolve it, by its
+    id or by its number. NotFound for no such public version; ApplicationError (on `version`) for one that is not later."""
+    versions = DraftVersion.objects.select_related("document").filter(document_id=concern.document_id, status__in=PUBLIC_STATUSES)
+    version = versions.filter(pk=version_id).first() if version_id is not None else versions.filter(number=number).first()
+    if version is None and version_id is not None:
+        raise NotFound(_("%(document)s has no published version with the id %(id)d.") % {"document": concern.document.title, "id": version_id})
     if version is None:
         raise NotFound(_("%(document)s has no published version %(number)d.") % {"document": concern.document.title, "number": number})
     if version.number <= concern.raised_in.number:

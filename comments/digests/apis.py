@@ -12,17 +12,32 @@ from rest_framework.response import Response
 
 from comments.digests import selectors, services
 from comments.digests.models import DigestFile, DigestReport
+from config.api.openapi import field_examples
 from config.errors import ApplicationError, NotFound
 from consult import selectors as consult_selectors
 from drafts.models import Document, DraftVersion
 
 
+HASH_EXAMPLE = "9f2c4e0b7a51d3e8c6f4a2b19d0e7c5a3f8b6d2e1c9a7f5b3d1e0c8a6f4b2d97"
+
+
+@field_examples(
+    format="pdf", filename="tarvania-2026-report-12.pdf", content_type="application/pdf", size=284113, sha256=HASH_EXAMPLE,
+    url="https://consult.example.org/api/v1/reports/12/files/pdf/",
+)
 class DigestFileSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField(help_text="Where to download it.")
 
     class Meta:
         model = DigestFile
         fields = ["format", "filename", "content_type", "size", "sha256", "url"]
+        extra_kwargs = {
+            "format": {"help_text": "html, pdf, csv (a zip of the tables) or json."},
+            "filename": {"help_text": "The file's name."},
+            "content_type": {"help_text": "Its media type."},
+            "size": {"help_text": "Its size in bytes."},
+            "sha256": {"help_text": "SHA-256 (hex) of its bytes."},
+        }
 
     def get_url(self, file) -> str:
         request = self.context.get("request")
@@ -30,37 +45,66 @@ class DigestFileSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
+@field_examples(
+    id=12, consultation="tarvania-2026", kind="version", document="constitution", version=7, version_number=1,
+    period_start=None, period_end=None, status="done", progress=1.0, error="", attempts=1, is_public=True,
+    inputs_hash=HASH_EXAMPLE, chain_length=1250, chain_head=HASH_EXAMPLE, checkpoint_holds=True,
+    built_at="2026-02-06T06:03:12+05:00", created_at="2026-02-06T06:00:00+05:00",
+)
 class DigestReportSerializer(serializers.ModelSerializer):
-    consultation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    document = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    files = DigestFileSerializer(many=True, read_only=True)
+    consultation = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The consultation's slug.")
+    document = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="The document's slug, for a report on one document.")
+    version = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The id of the version reported on, for a version report.")
+    version_number = serializers.IntegerField(source="version.number", read_only=True, allow_null=True, help_text="That version's number.")
+    files = DigestFileSerializer(many=True, read_only=True, help_text="Its files, once built.")
     checkpoint_holds = serializers.SerializerMethodField(help_text="Whether the receipt chain still extends this report's checkpoint (null until built).")
 
     class Meta:
         model = DigestReport
         fields = [
-            "id", "consultation", "kind", "document", "version", "period_start", "period_end", "status", "progress", "error",
-            "attempts", "is_public", "inputs_hash", "chain_length", "chain_head", "checkpoint_holds", "built_at", "created_at", "files",
+            "id", "consultation", "kind", "document", "version", "version_number", "period_start", "period_end", "status", "progress",
+            "error", "attempts", "is_public", "inputs_hash", "chain_length", "chain_head", "checkpoint_holds", "built_at", "created_at",
+            "files",
         ]
+        extra_kwargs = {
+            "id": {"help_text": "The report's id."},
+            "kind": {"help_text": "Daily digest, version report or on-demand report."},
+            "period_start": {"help_text": "The start of the period it covers, if it covers one."},
+            "period_end": {"help_text": "The end of the period it covers."},
+            "status": {"help_text": "Waiting, running, done or failed: built by a worker."},
+            "error": {"help_text": "Why it failed, if it did."},
+            "built_at": {"help_text": "When it was built."},
+            "created_at": {"help_text": "When it was asked for."},
+        }
 
     def get_checkpoint_holds(self, report) -> bool | None:
         return selectors.checkpoint_holds(report=report)
 
 
+@field_examples(
+    consultation="tarvania-2026", kind="on_demand", document="constitution", version=7,
+    period_start="2026-01-05T00:00:00+05:00", period_end="2026-01-12T00:00:00+05:00",
+)
 class DigestRequestSerializer(serializers.Serializer):
-    consultation = serializers.SlugField()
-    kind = serializers.ChoiceField(choices=[DigestReport.Kind.ON_DEMAND, DigestReport.Kind.VERSION], default=DigestReport.Kind.ON_DEMAND)
+    consultation = serializers.SlugField(help_text="The consultation's slug.")
+    kind = serializers.ChoiceField(
+        choices=[DigestReport.Kind.ON_DEMAND, DigestReport.Kind.VERSION], default=DigestReport.Kind.ON_DEMAND,
+        help_text="on_demand (a period) or version (a version's comments).",
+    )
     document = serializers.SlugField(required=False, allow_blank=True, help_text="A document of the consultation (its slug).")
     version = serializers.IntegerField(required=False, min_value=1, help_text="For a version report: the version's id.")
-    period_start = serializers.DateTimeField(required=False)
-    period_end = serializers.DateTimeField(required=False)
+    period_start = serializers.DateTimeField(required=False, help_text="For an on-demand report: the start of the period.")
+    period_end = serializers.DateTimeField(required=False, help_text="For an on-demand report: the end of the period.")
 
 
+@field_examples(public=True)
 class PublishSerializer(serializers.Serializer):
-    public = serializers.BooleanField()
+    public = serializers.BooleanField(help_text="true to publish it, false to withdraw it.")
 
 
 CONSULTATION = OpenApiParameter("consultation", str, description="Only this consultation's reports (its slug).")
+# The media type of each format's file (comments/digests/render.py writes them).
+FILE_MEDIA_TYPES = {"html": "text/html", "pdf": "application/pdf", "csv": "application/zip", "json": "application/json"}
 
 
 class DigestReportViewSet(viewsets.GenericViewSet):
@@ -118,7 +162,10 @@ class DigestReportViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("file_format", str, OpenApiParameter.PATH, enum=DigestFile.Format.values)],
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file's bytes.")},
+        responses={
+            (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description=f"The file's bytes ({file_format}).")
+            for file_format, media_type in FILE_MEDIA_TYPES.items()
+        },
     )
     @action(detail=True, methods=["get"], url_path=r"files/(?P<file_format>[a-z]+)")
     def files(self, request, pk=None, file_format=None):

@@ -18,10 +18,32 @@ from rest_framework.utils.urls import replace_query_param
 from config.errors import ApplicationError
 
 
+RESULTS_DESCRIPTION = "This page's items."
+NEXT_DESCRIPTION = "The link to the next page; null on the last."
+PREVIOUS_DESCRIPTION = "The link to the previous page; null on the first."
+
+
+def _documented(schema: dict, **described: tuple[str, object]) -> dict:
+    """DRF's schema of a page with each named property's description and example (the API documents every field)."""
+    properties = schema["properties"]
+    for name, (description, example) in described.items():
+        properties[name] = {**properties[name], "description": description, "example": example}
+    properties["results"] = {**properties["results"], "description": RESULTS_DESCRIPTION}
+    return schema
+
+
 class DefaultPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_paginated_response_schema(self, schema):
+        return _documented(
+            super().get_paginated_response_schema(schema),
+            count=("How many items there are on all pages.", 123),
+            next=(NEXT_DESCRIPTION, "http://api.example.org/accounts/?page=4"),
+            previous=(PREVIOUS_DESCRIPTION, "http://api.example.org/accounts/?page=2"),
+        )
 
 
 class IdCursorPagination(CursorPagination):
@@ -31,6 +53,13 @@ class IdCursorPagination(CursorPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+    def get_paginated_response_schema(self, schema):
+        return _documented(
+            super().get_paginated_response_schema(schema),
+            next=(NEXT_DESCRIPTION, "http://api.example.org/accounts/?cursor=cD00ODY%3D"),
+            previous=(PREVIOUS_DESCRIPTION, "http://api.example.org/accounts/?cursor=cj0xJnA9NDg3"),
+        )
 
 
 @dataclass(frozen=True)
@@ -112,9 +141,12 @@ class KeysetPagination(BasePagination):
             "type": "object",
             "required": ["next", "previous", "results"],
             "properties": {
-                "next": {**link, "example": f"http://api.example.org/comments/?{self.cursor_query_param}=cD0wLjQy"},
-                "previous": {**link, "example": f"http://api.example.org/comments/?{self.cursor_query_param}=cD0wLjQzJnI9MQ=="},
-                "results": schema,
+                "next": {**link, "description": NEXT_DESCRIPTION, "example": f"http://api.example.org/comments/?{self.cursor_query_param}=cD0wLjQy"},
+                "previous": {
+                    **link, "description": PREVIOUS_DESCRIPTION,
+                    "example": f"http://api.example.org/comments/?{self.cursor_query_param}=cD0wLjQzJnI9MQ==",
+                },
+                "results": {**schema, "description": RESULTS_DESCRIPTION},
             },
         }
 

@@ -12,6 +12,8 @@ from rest_framework.test import APIClient
 from comments.apis import EXPORT_FIELDS, CommentFilter, CommentRecordSerializer
 from drafts.models import Provision
 from tests.comments.test_api import _comments_in_bulk
+from tests.comments.test_carried_forward import draft_2_text
+from tests.comments.test_concerns_changes import _concern
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +29,11 @@ def on_two_versions(aigerim, draft_provision):
     _comments_in_bulk(aigerim, draft_provision, count=3)
     _comments_in_bulk(aigerim, baseline, count=2, stance="support")
     return draft_provision, baseline
+
+
+@pytest.fixture
+def publish_draft_2(demo, make_version):
+    return lambda: make_version(demo.documents.get(slug="constitution"), texts={"en": draft_2_text()})
 
 
 def _list(**params) -> list[dict]:
@@ -125,3 +132,27 @@ def test_the_exports_are_in_the_schema_with_their_media_types_and_the_lists_filt
     jsonl = schema["paths"][JSONL.replace(SLUG, "{slug}")]["get"]["responses"]["200"]["content"]["application/x-ndjson"]
     assert jsonl["schema"]["$ref"].endswith("/CommentRecord")
     assert set(schema["components"]["schemas"]["CommentRecord"]["properties"]) == set(CommentRecordSerializer().fields)
+
+
+def test_a_concerns_versions_are_ids_as_decide_and_the_suggestions_take_them(demo, member, comments, publish_draft_2):
+    concern = _concern(member, demo, comments=comments)
+    draft_2 = publish_draft_2()
+    commission = APIClient()
+    commission.force_authenticate(member)
+    suggestions = commission.get(f"/api/v1/concerns/{concern.pk}/change-suggestions/", {"version": draft_2.pk}).json()
+    decided = commission.post(
+        f"/api/v1/concerns/{concern.pk}/decide/",
+        {"status": "accepted", "rationale": "The ICCPR's grounds.", "resolved_in": draft_2.pk,
+         "changes": [row["id"] for row in suggestions if row["suggested"]]},
+        format="json",
+    )
+    assert decided.status_code == 200, decided.json()
+    record = APIClient().get(f"/api/v1/concerns/{concern.pk}/").json()
+    assert (record["resolved_in"], record["resolved_in_number"]) == (draft_2.pk, 2)
+    assert (record["raised_in"], record["raised_in_number"]) == (comments[0].version_id, 1)
+    assert record["raised_in"] == _list(provision=comments[0].provision_id)[0]["version"]
+    assert commission.get(f"/api/v1/concerns/{concern.pk}/change-suggestions/", {"version": record["resolved_in"]}).json() == suggestions
+    [listed] = APIClient().get("/api/v1/concerns/", {"consultation": SLUG}).json()["results"]
+    assert {key: listed[key] for key in ("raised_in", "raised_in_number", "resolved_in", "resolved_in_number")} == {
+        key: record[key] for key in ("raised_in", "raised_in_number", "resolved_in", "resolved_in_number")
+    }

@@ -9,7 +9,7 @@ from comments.concerns.excerpts import ELLIPSIS, diff_excerpt
 from comments.models import Concern, ConcernEvent, Receipt
 from config.errors import InvalidState
 from drafts.diff import DiffOp, word_diff
-from drafts.models import Alignment, Provision, ProvisionChange
+from drafts.models import Alignment, DraftVersion, Provision, ProvisionChange
 from tests.comments.test_carried_forward import draft_2_text
 from tests.factories import AdminFactory, MembershipFactory
 
@@ -125,10 +125,12 @@ def _api(user=None) -> APIClient:
 
 def test_a_member_reads_the_suggestions_with_their_words(demo, member, comments, publish_draft_2):
     concern = _concern(member, demo, lineages=[_v(1, "II/25")])
-    publish_draft_2()
-    answer = _api(member).get(f"/api/v1/concerns/{concern.pk}/change-suggestions/", {"version": 2})
+    draft_2 = publish_draft_2()
+    answer = _api(member).get(f"/api/v1/concerns/{concern.pk}/change-suggestions/", {"version": draft_2.pk})
     assert answer.status_code == 200, answer.json()
     rows = answer.json()
+    by_number = _api(member).get(f"/api/v1/concerns/{concern.pk}/change-suggestions/", {"version_number": 2})
+    assert by_number.status_code == 200 and by_number.json() == rows
     assert [(row["old_paths"], row["new_paths"], row["kind"], row["suggested"]) for row in rows] == [
         (["II/25"], ["II/25"], "modified", True), (["II/25/1"], ["II/25/1"], "modified", True),
         (["II/25/2"], ["II/25/2"], "unchanged", False), (["II/25/3"], ["II/25/3"], "unchanged", False),
@@ -145,19 +147,27 @@ def test_only_the_commission_reads_the_suggestions(who, demo, member, comments, 
     publish_draft_2()
     user = {"anonymous": lambda: None, "citizen": lambda: make_participant("C"), "other commission": lambda: MembershipFactory().user,
             "staff": lambda: AdminFactory()}[who]()
-    answer = _api(user).get(f"/api/v1/concerns/{concern.pk}/change-suggestions/", {"version": 2})
+    answer = _api(user).get(f"/api/v1/concerns/{concern.pk}/change-suggestions/", {"version_number": 2})
     assert answer.status_code == 403 and answer.json()["code"] == "not_commission"
 
 
 @pytest.mark.parametrize(
-    ("version", "status", "field_or_code"),
-    [("", 400, "version"), ("two", 400, "version"), ("9" * 30, 400, "version"), ("1", 400, "version"), ("0", 400, "version"),
-     ("7", 404, "not_found")],
+    ("query", "status", "field_or_code"),
+    [({"version": ""}, 400, "version"), ({"version": "two"}, 400, "version"), ({"version": "9" * 30}, 400, "version"),
+     ({"version": "<draft 1>"}, 400, "version"), ({"version": "<baseline>"}, 400, "version"), ({"version": "<a law's>"}, 404, "not_found"),
+     ({"version_number": "1"}, 400, "version"), ({"version_number": "0"}, 400, "version"), ({"version_number": "7"}, 404, "not_found"),
+     ({"version_number": "2.5"}, 400, "version_number"), ({}, 400, "version"), ({"version": "<draft 2>", "version_number": "2"}, 400, "version")],
 )
-def test_a_bad_version_is_answered_clearly(demo, member, comments, publish_draft_2, version, status, field_or_code):
+def test_a_bad_version_is_answered_clearly(demo, member, comments, publish_draft_2, query, status, field_or_code):
+    """`version` is a version's id, as everywhere in the API; `version_number` its number."""
     concern = _concern(member, demo, comments=comments)
-    publish_draft_2()
-    answer = _api(member).get(f"/api/v1/concerns/{concern.pk}/change-suggestions/", {"version": version})
+    draft_2 = publish_draft_2()
+    ids = {
+        **{label: DraftVersion.objects.get(document__slug="constitution", number=number).pk for label, number in (("<draft 1>", 1), ("<baseline>", 0))},
+        "<draft 2>": draft_2.pk,
+        "<a law's>": DraftVersion.objects.exclude(document__slug="constitution").values_list("pk", flat=True).first() or 10**9,
+    }
+    answer = _api(member).get(f"/api/v1/concerns/{concern.pk}/change-suggestions/", {k: ids.get(v, v) for k, v in query.items()})
     assert answer.status_code == status
     assert field_or_code in answer.json()["fields"] or answer.json()["code"] == field_or_code
 
@@ -166,7 +176,7 @@ def test_suggestions_wait_for_the_comparison(demo, member, comments, publish_dra
     concern = _concern(member, demo, comments=comments)
     draft_2 = publish_draft_2()
     Alignment.objects.filter(new_version=draft_2).update(status="running")
-    answer = _api(member).get(f"/api/v1/concerns/{concern.pk}/change-suggestions/", {"version": 2})
+    answer = _api(member).get(f"/api/v1/concerns/{concern.pk}/change-suggestions/", {"version": draft_2.pk})
     assert answer.status_code == 409 and answer.json()["code"] == "comparison_not_ready"
     assert _api(member).get("/api/v1/concerns/424242/change-suggestions/", {"version": 2}).status_code == 404
 
@@ -174,7 +184,7 @@ def test_suggestions_wait_for_the_comparison(demo, member, comments, publish_dra
 def test_the_suggestions_are_in_the_openapi_schema(client, db):
     paths = client.get("/api/schema/", {"format": "json"}).json()["paths"]
     operation = paths["/api/v1/concerns/{id}/change-suggestions/"]["get"]
-    assert [p["name"] for p in operation["parameters"] if p["in"] == "query"] == ["version"]
+    assert [p["name"] for p in operation["parameters"] if p["in"] == "query"] == ["version", "version_number"]
     schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
     assert schema["type"] == "array"
 

@@ -150,15 +150,16 @@ def test_the_api_gives_the_same_record(history, draft_2, django_assert_max_num_q
     records = {record["id"]: record for record in response.json()["results"]}
     assert list(records) == [history[name].pk for name in ("withdrawn", "hidden", "thanks", "heard")]
     heard = records[history["heard"].pk]
-    assert heard["receipt"] == history["heard"].receipt.number and heard["provision_path"] == "II/25/1" and heard["version"] == 1
+    assert heard["receipt"] == history["heard"].receipt.number and heard["provision_path"] == "II/25/1"
+    assert (heard["version"], heard["version_number"]) == (history["heard"].version_id, 1)  # ids as `version`, as everywhere
     [concern] = heard["concerns"]
     assert concern == {
         "id": history["concern"].pk, "title": "Grounds for restricting rights", "status": "accepted",
-        "rationale": "Only the grounds the ICCPR allows remain.", "resolved_in": None,
+        "rationale": "Only the grounds the ICCPR allows remain.", "resolved_in": None, "resolved_in_number": None,
         "url": f"/c/tarvania-2026/concerns/{history['concern'].pk}/",
     }
     assert heard["later_versions"] == [
-        {"version": 2, "version_label": "Draft 2", "change": "modified", "provisions": ["II/25/1"],
+        {"version": draft_2.pk, "version_number": 2, "version_label": "Draft 2", "change": "modified", "provisions": ["II/25/1"],
          "comparison_url": "/c/tarvania-2026/constitution/compare/v1-v2/"},
     ]
     assert records[history["hidden"].pk]["later_versions"][0]["change"] == "removed"
