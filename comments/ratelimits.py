@@ -57,23 +57,31 @@ def rate_parse(rate: str) -> tuple[int, int]:
 
 
 def rate_limit_hit(*, action: str, user_id: int | None, ip: str | None) -> None:
-    """Count one `action` for the account and the IP address; raise RateLimited past either limit."""
+    """Count one `action` for the account, then for the IP address; raise RateLimited past either limit.
+
+    The address is counted only for attempts the account's own limit lets through: an account refused
+    for its own excess uses up nothing of its address's budget, so one account cannot shut out an office
+    or a carrier's NAT that shares the address; it spends at most its own limit of it.
+    """
     rates = settings.COMMENT_RATE_LIMITS[action]
-    subjects = [("user", str(user_id), rates["user"])] if user_id else []
-    if ip:
-        subjects.append(("ip", hashlib.sha256(ip.encode()).hexdigest()[:32], rates["ip"]))
     now = _now()
-    limits = [_limit(f"{action}:{kind}:{value}", rate, now) for kind, value, rate in subjects]
-    for limit, count in zip(limits, _counts_increment(limits)):
-        if count is not None and count > limit.allowed:
-            raise RateLimited(
-                ngettext(
-                    "Too many attempts; try again in %(seconds)d second.",
-                    "Too many attempts; try again in %(seconds)d seconds.",
-                    limit.seconds_left,
-                ) % {"seconds": limit.seconds_left},
-                retry_after=limit.seconds_left,
-            )
+    if user_id:
+        _limit_check(_limit(f"{action}:user:{user_id}", rates["user"], now))
+    if ip:
+        _limit_check(_limit(f"{action}:ip:{hashlib.sha256(ip.encode()).hexdigest()[:32]}", rates["ip"], now))
+
+
+def _limit_check(limit: Limit) -> None:
+    (count,) = _counts_increment([limit])
+    if count is not None and count > limit.allowed:
+        raise RateLimited(
+            ngettext(
+                "Too many attempts; try again in %(seconds)d second.",
+                "Too many attempts; try again in %(seconds)d seconds.",
+                limit.seconds_left,
+            ) % {"seconds": limit.seconds_left},
+            retry_after=limit.seconds_left,
+        )
 
 
 def _now() -> int:

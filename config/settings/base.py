@@ -185,7 +185,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_TRACK_STARTED = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing a task must never hang a request when Redis is down (the outbox catches up later).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2, "max_retries": 1}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.25),
+    "socket_timeout": env.float("BROKER_TIMEOUT", default=0.5),
+    "max_retries": 0,
+}
 # Beat reads crontab hours in the site's time zone (Celery's default would be UTC).
 CELERY_TIMEZONE = TIME_ZONE
 # The daily digest of the previous local day is asked for at this hour and minute (local time) and e-mailed to each
@@ -261,11 +265,28 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A dead Redis is logged once a minute by what meets it on the request path (the cache, task queueing).
+    "filters": {"once_per_minute": {"()": "config.logging_filters.OncePerInterval", "seconds": 60}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs each page it lays out at INFO ("Step 5 - Creating layout - Page 12"): not worth a worker's log.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    "loggers": {
+        # WeasyPrint logs each page it lays out at INFO ("Step 5 - Creating layout - Page 12"): not worth a worker's log.
+        "weasyprint.progress": {"level": "WARNING"},
+        "django_redis.cache": {"filters": ["once_per_minute"]},
+        "config.tasks": {"filters": ["once_per_minute"]},
+        "comments.ratelimits": {"filters": ["once_per_minute"]},
+    },
 }
+# Redis as the cache, wherever it is one (production, tests): a Redis down or frozen costs a request at most
+# a few short waits, then cache misses (IGNORE_EXCEPTIONS), logged once a minute, never an error.
+REDIS_CACHE_OPTIONS = {
+    "CLIENT_CLASS": "django_redis.client.DefaultClient",
+    "IGNORE_EXCEPTIONS": True,
+    "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.25),
+    "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=0.25),
+}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "django_redis.cache"
 
 # Digest reports (comments/digests): each query of a report is bounded, and so is the worker's task.
 DIGEST_STATEMENT_TIMEOUT_MS = env.int("DIGEST_STATEMENT_TIMEOUT_MS", default=5 * 60 * 1000)

@@ -1,6 +1,6 @@
 """Production: every secret from the environment, PostgreSQL, Redis as broker and cache."""
 from .base import *  # noqa: F401,F403
-from .base import REDIS_URL, database_from_environment, env
+from .base import REDIS_CACHE_OPTIONS, REDIS_URL, database_from_environment, env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 DEBUG = False
@@ -9,13 +9,7 @@ CACHES = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": env("CACHE_URL", default=REDIS_URL),
-        "OPTIONS": {
-            "CLIENT_CLASS": "django_redis.client.DefaultClient",
-            # Redis down must delay, never refuse: cache misses instead of errors, and no long waits.
-            "IGNORE_EXCEPTIONS": True,
-            "SOCKET_CONNECT_TIMEOUT": 1,
-            "SOCKET_TIMEOUT": 1,
-        },
+        "OPTIONS": REDIS_CACHE_OPTIONS,
     }
 }
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://localhost:25")

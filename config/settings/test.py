@@ -10,7 +10,7 @@ import os
 import secrets
 
 from .base import *  # noqa: F401,F403
-from .base import REDIS_URL, database_from_environment, env
+from .base import REDIS_CACHE_OPTIONS, REDIS_URL, database_from_environment, env
 
 # One token per run, put in the environment so that the Celery workers a test starts in processes of
 # their own (tests/drafts/test_tasks.py) read the same settings and so consume the run's queue. Under
@@ -25,14 +25,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # threads of the tests (live server, C
 CACHES = {"default": env.cache_url("CACHE_URL", default=REDIS_URL)}
 CACHES["default"]["KEY_PREFIX"] = ":".join(filter(None, [CACHES["default"].get("KEY_PREFIX"), f"test-{TEST_RUN_TOKEN}"]))
 if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
-    CACHES["default"]["OPTIONS"] = {
-        "CLIENT_CLASS": "django_redis.client.DefaultClient",
-        # Redis down must delay, never refuse: cache misses instead of errors, and no long waits.
-        "IGNORE_EXCEPTIONS": True,
-        "SOCKET_CONNECT_TIMEOUT": 1,
-        "SOCKET_TIMEOUT": 1,
-        **CACHES["default"].get("OPTIONS", {}),
-    }
+    CACHES["default"]["OPTIONS"] = {**REDIS_CACHE_OPTIONS, **CACHES["default"].get("OPTIONS", {})}
 
 # The worker started by the `celery_worker` fixture consumes this queue (the app's default); a worker
 # started in a process of its own must be given it too (`celery worker -Q <it>`, or the inherited

@@ -63,6 +63,23 @@ def test_the_ip_limit_counts_across_accounts_and_accounts_across_addresses(setti
         rate_limit_hit(action="comment", user_id=1, ip="203.0.113.2")
 
 
+@pytest.mark.parametrize("caches", [None, LOCAL_MEMORY], ids=["redis", "local-memory"])
+def test_one_account_refused_for_its_own_excess_does_not_use_up_its_address(settings, caches):
+    """An office behind one address: one account hammering the form spends at most its own limit of the
+    address's budget, and everyone else there can still comment."""
+    _use(settings, caches)
+    settings.COMMENT_RATE_LIMITS = {**settings.COMMENT_RATE_LIMITS, "comment": {"user": "2/h", "ip": "5/h"}}
+    rate_limit_hit(action="comment", user_id=1, ip="198.51.100.4")
+    rate_limit_hit(action="comment", user_id=1, ip="198.51.100.4")
+    for _attempt in range(50):
+        with pytest.raises(RateLimited):
+            rate_limit_hit(action="comment", user_id=1, ip="198.51.100.4")
+    for user_id in (2, 3, 4):  # 2 + 3 = the address's 5
+        rate_limit_hit(action="comment", user_id=user_id, ip="198.51.100.4")
+    with pytest.raises(RateLimited):
+        rate_limit_hit(action="comment", user_id=5, ip="198.51.100.4")
+
+
 def test_actions_are_counted_apart(settings):
     settings.COMMENT_RATE_LIMITS = {**settings.COMMENT_RATE_LIMITS, "comment": {"user": "1/h", "ip": "9/h"}, "report": {"user": "1/h", "ip": "9/h"}}
     rate_limit_hit(action="comment", user_id=1, ip=None)
