@@ -33,6 +33,14 @@ class PermissionDenied(ApplicationError):
     status = 403
 
 
+class ServiceUnavailable(ApplicationError):
+    """A service the request needs (the database) cannot be reached: nothing was done, try again shortly."""
+
+    code = "service_unavailable"
+    status = 503
+    retry_after = 30
+
+
 class InvalidState(ApplicationError):
     """The object exists but is not in a state that allows the action (e.g. editing a published version)."""
 

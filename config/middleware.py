@@ -14,12 +14,13 @@ exception went through it.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from config.api.exception_handlers import application_error_from_django
-from config.errors import ApplicationError
+from config.api.exception_handlers import DATABASE_UNREACHABLE, application_error_from_django
+from config.errors import ApplicationError, ServiceUnavailable
 
 
 class ApplicationErrorMiddleware:
@@ -34,7 +35,7 @@ class ApplicationErrorMiddleware:
     def process_exception(self, request, exception):
         api = request.path.startswith("/api/")
         error = exception if isinstance(exception, ApplicationError) else None
-        if error is None and (api or isinstance(exception, ValidationError)):
+        if error is None and (api or isinstance(exception, (ValidationError, *DATABASE_UNREACHABLE))):
             error = application_error_from_django(exception)
         if error is None:
             return None
@@ -43,11 +44,19 @@ class ApplicationErrorMiddleware:
     def _response(self, request, error: ApplicationError):
         if request.path.startswith("/api/"):
             response = JsonResponse(error.as_dict(), status=error.status)
+        elif isinstance(error, ServiceUnavailable):
+            response = unavailable_page(error)
         else:
             response = render(request, "error.html", {"error": error}, status=error.status)
         if getattr(error, "retry_after", None):
             response["Retry-After"] = str(error.retry_after)
         return response
+
+
+def unavailable_page(error: ServiceUnavailable) -> HttpResponse:
+    """The 503 page, rendered without the request: its context (the signed-in user, the session) needs the
+    very database that is out of reach."""
+    return HttpResponse(render_to_string("503.html", {"error": error}), status=error.status)
 
 
 def _has_nul(request) -> bool:

@@ -10,6 +10,8 @@ is not handled here and becomes a 500.
 from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext as _
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -18,7 +20,10 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler, set_rollback
 
-from config.errors import ApplicationError, NotFound, PermissionDenied
+from config.errors import ApplicationError, NotFound, PermissionDenied, ServiceUnavailable
+
+# The database restarting or out of reach: a connection refused, lost mid-request, or closed under us.
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
 
 
 def application_exception_handler(exc, context):
@@ -51,7 +56,13 @@ def application_error_from_django(exc: Exception) -> ApplicationError | None:
     if isinstance(exc, DjangoPermissionDenied):
         message = str(exc.args[0]) if exc.args and exc.args[0] else str(exceptions.PermissionDenied.default_detail)
         return PermissionDenied(message)
+    if isinstance(exc, DATABASE_UNREACHABLE):
+        return database_unreachable()
     return None
+
+
+def database_unreachable() -> ServiceUnavailable:
+    return ServiceUnavailable(_("The service is briefly unavailable: nothing was saved. Try again in a moment."))
 
 
 def _validation_fields(exc: DjangoValidationError) -> dict[str, list[str]]:

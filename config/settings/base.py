@@ -78,6 +78,8 @@ def database_from_environment(**default) -> dict:
     """
     database = env.db("DATABASE_URL", **default)
     database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    # A kept connection is checked before a request uses it, so a restarted PostgreSQL costs no failed request.
+    database["CONN_HEALTH_CHECKS"] = True
     if database["ENGINE"] == "django.db.backends.postgresql" and env.bool("DATABASE_SERVER_SIDE_BINDING", default=True):
         # psycopg prepares a statement on its fifth run on a connection (Django turns this off by default).
         database.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
@@ -259,6 +261,8 @@ SPECTACULAR_SETTINGS = {
         "VersionStatusEnum": "config.api.enums.VersionStatus",
         "ReceiptKindEnum": "config.api.enums.ReceiptKind",
         "ReportStatusEnum": "config.api.enums.ReportStatus",
+        "ChangeKindEnum": "config.api.enums.ChangeKind",
+        "ComparisonStatusEnum": "drafts.apis.COMPARISON_STATUSES",
     },
 }
 

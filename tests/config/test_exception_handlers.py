@@ -70,6 +70,39 @@ def test_an_unexpected_exception_is_not_dressed_as_a_client_error(client, path):
         client.get(path)
 
 
+UNAVAILABLE = (503, "service_unavailable", "The service is briefly unavailable: nothing was saved. Try again in a moment.", {}, "30")
+
+
+@pytest.mark.parametrize("kind", ["database-down", "database-lost"])
+@pytest.mark.parametrize("view", ["test-drf", "test-plain"])
+def test_a_database_out_of_reach_is_a_json_503_with_retry_after(client, view, kind):
+    _assert_error(client.get(f"/api/{view}/{kind}/"), UNAVAILABLE)
+
+
+def test_a_page_meets_a_database_out_of_reach_with_a_503_page_that_needs_no_database(client):
+    page = client.get("/test-page/database-down/")
+    assert page.status_code == 503 and page["Retry-After"] == "30"
+    assert "Briefly unavailable" in page.content.decode() and "nothing was saved" in page.content.decode()
+
+
+def test_the_last_resort_handler_answers_503_for_a_database_error_raised_outside_any_view(rf):
+    """What no middleware sees (an error in a middleware itself) reaches handler500 with the exception current."""
+    from django.db import OperationalError
+
+    from config.views import server_error
+
+    for path, content_type in (("/api/v1/comments/", "application/json"), ("/c/x/", "text/html; charset=utf-8")):
+        try:
+            raise OperationalError("the database system is shutting down")
+        except OperationalError:
+            answer = server_error(rf.get(path))
+        assert answer.status_code == 503 and answer["Retry-After"] == "30" and answer["Content-Type"] == content_type
+    try:
+        raise RuntimeError("a bug")
+    except RuntimeError:
+        assert server_error(rf.get("/api/v1/comments/")).status_code == 500
+
+
 @pytest.fixture
 def atomic_requests(monkeypatch):
     """Each request in a transaction of its own (inside the test's), as with ATOMIC_REQUESTS in production."""

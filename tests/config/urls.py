@@ -2,6 +2,7 @@
 API exception handler (a DRF view, under /api/), the middleware's JSON (a plain Django view under
 /api/) and its error pages (a plain view elsewhere)."""
 from django.contrib.auth.models import Group
+from django.db import InterfaceError, OperationalError
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -40,6 +41,8 @@ RAISED = {
     "drf-method-not-allowed": lambda: exceptions.MethodNotAllowed("DELETE"),
     "drf-throttled": lambda: exceptions.Throttled(wait=30),
     "unexpected": lambda: RuntimeError("a bug"),
+    "database-down": lambda: OperationalError("connection to server at 127.0.0.1, port 5432 failed: Connection refused"),
+    "database-lost": lambda: InterfaceError("connection already closed"),
 }
 
 
