@@ -15,13 +15,15 @@ from config.api.openapi import field_examples
 from config.api.pagination import IdCursorPagination
 from config.errors import ApplicationError, InvalidState, PermissionDenied
 from drafts import selectors, services
-from drafts.models import LANGUAGE_CHOICES, Alignment, Document, DraftVersion, Provision
+from drafts.models import LANGUAGE_CHOICES, Alignment, Document, DraftVersion, Provision, ProvisionChange
 
 
 def _public_only(request) -> bool:
     return not selectors.is_draft_admin(user=request.user)
 
 
+COMPARISON_NOT_REQUESTED = "not_requested"
+COMPARISON_STATUSES = [*Alignment.Status.values, COMPARISON_NOT_REQUESTED]
 CONTENT_HASH_EXAMPLE = "5d41402abc4b2a76b9719d911017c592ae1e9b6c0f2d3e4a5b6c7d8e9f0a1b2c"
 
 
@@ -164,6 +166,100 @@ class ComparisonQuerySerializer(serializers.Serializer):
     new = serializers.IntegerField(min_value=0, help_text="Number of the later version.")
 
 
+@field_examples(id=1234, path="II/25/1", number="1", kind="paragraph")
+class ComparisonProvisionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The provision's id.")
+    path = serializers.CharField(help_text="Its place in its version.")
+    number = serializers.CharField(help_text="Its number as printed.")
+    kind = serializers.CharField(help_text="Section, chapter, article, paragraph…")
+
+
+@field_examples(id=812, kind="modified", level="paragraph", similarity=0.82, corrected=False)
+class ComparisonChangeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The change's id (as a concern's decision names it in `changes`).")
+    kind = serializers.ChoiceField(choices=ProvisionChange.Kind.choices, help_text="What happened to the provisions.")
+    level = serializers.ChoiceField(choices=ProvisionChange.Level.choices, help_text="container, article or paragraph.")
+    similarity = serializers.FloatField(help_text="How alike the old and new words are, from 0 to 1.")
+    old = ComparisonProvisionSerializer(many=True, help_text="The provisions of the earlier version (none if added).")
+    new = ComparisonProvisionSerializer(many=True, help_text="The provisions of the later version (none if removed).")
+    corrected = serializers.BooleanField(help_text="Whether an administrator corrected the proposed alignment here.")
+
+
+@field_examples(path="II", heading="Rights and freedoms", side="new", counts={"unchanged": 12, "modified": 9, "added": 1})
+class ComparisonSectionSerializer(serializers.Serializer):
+    path = serializers.CharField(help_text="The section's path.")
+    heading = serializers.CharField(help_text="Its heading.")
+    side = serializers.ChoiceField(choices=["old", "new"], help_text="new; old for a section only the earlier version has.")
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text="Its articles by kind of change.")
+
+
+@field_examples(
+    level="article", old_count=98, new_count=95, counts={"unchanged": 14, "modified": 61, "renumbered": 9, "added": 6, "removed": 9},
+    changed_share=0.857, changed=84, words_changed=70,
+)
+class LevelFiguresSerializer(serializers.Serializer):
+    level = serializers.CharField(help_text="container, article or paragraph.")
+    old_count = serializers.IntegerField(help_text="Provisions of this level in the old version.")
+    new_count = serializers.IntegerField(help_text="Provisions of this level in the new version.")
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text="Matches of each kind at this level.")
+    changed_share = serializers.FloatField(help_text="Share of the provisions of this level that did not stay unchanged.")
+    changed = serializers.IntegerField(help_text="Matches changed in any way: words, number or place.")
+    words_changed = serializers.IntegerField(help_text="Matches whose words changed.")
+
+
+@field_examples(
+    old_words=10450, new_words=11230, old_words_changed_share=0.62, new_words_new_share=0.66,
+    definitions={"changed_share": "Share of the provisions of this level that did not stay unchanged: …"},
+)
+class ComparisonFiguresSerializer(serializers.Serializer):
+    levels = LevelFiguresSerializer(many=True, help_text="The figures of each level: containers, articles, paragraphs.")
+    old_words = serializers.IntegerField(help_text="Words of the old version.")
+    new_words = serializers.IntegerField(help_text="Words of the new version.")
+    old_words_changed_share = serializers.FloatField(help_text="Share of the old version's words that were deleted or replaced.")
+    new_words_new_share = serializers.FloatField(help_text="Share of the new version's words that are new.")
+    definitions = serializers.DictField(child=serializers.CharField(), help_text="What each figure means, in words, by its name.")
+
+
+@field_examples(old=1, new=2, old_version=7, new_version=9, status="done", progress=1.0)
+class ComparisonStateSerializer(serializers.Serializer):
+    """The state of a comparison: its versions and how far it is computed."""
+
+    old = serializers.IntegerField(help_text="The earlier version's number (as the `old` parameter takes it).")
+    new = serializers.IntegerField(help_text="The later version's number (as the `new` parameter takes it).")
+    old_version = serializers.IntegerField(help_text="The earlier version's id.")
+    new_version = serializers.IntegerField(help_text="The later version's id.")
+    status = serializers.ChoiceField(
+        choices=COMPARISON_STATUSES, help_text="pending, running, done, failed, or not_requested.",
+    )
+    progress = serializers.FloatField(help_text="How far it is computed, from 0 to 1.")
+
+
+class ComparisonSerializer(ComparisonStateSerializer):
+    """What changed between two versions: the figures with their definitions, per section, and every change."""
+
+    figures = ComparisonFiguresSerializer(help_text="The summary figures, with their definitions.")
+    sections = ComparisonSectionSerializer(many=True, help_text="Articles by kind of change in each section.")
+    changes = ComparisonChangeSerializer(many=True, help_text="Every change (of the `kind` and `level` asked), in reading order.")
+
+
+@field_examples(
+    message="The comparison could not be computed. An administrator can retry it.", code="comparison_failed", fields={},
+    error="MemoryError: out of memory", attempts=3,
+)
+class ComparisonUnavailableSerializer(ComparisonStateSerializer):
+    """A comparison that failed or was never requested, in the shape of every API error with its state."""
+
+    message = serializers.CharField(help_text="What happened, in the reader's language.")
+    code = serializers.CharField(help_text="comparison_failed or comparison_not_requested.")
+    error = serializers.CharField(required=False, help_text="Why it failed: shown to administrators only.")
+    attempts = serializers.IntegerField(required=False, help_text="How often a worker tried it: shown to administrators only.")
+
+    def get_fields(self):
+        # `fields` is every API error's key, and a Serializer's own attribute: declared here, not on the class.
+        fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), help_text="Always empty here.")
+        return {**super().get_fields(), "fields": fields}
+
+
 class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     """Documents being drafted, with their versions."""
 
@@ -183,7 +279,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
             OpenApiParameter("kind", OpenApiTypes.STR, description="only changes of this kind"),
             OpenApiParameter("level", OpenApiTypes.STR, description="container, article or paragraph"),
         ],
-        responses={200: OpenApiTypes.OBJECT, 202: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT},
+        responses={200: ComparisonSerializer, 202: ComparisonStateSerializer, 409: ComparisonUnavailableSerializer},
         summary="What changed between two versions",
     )
     @action(detail=True, methods=["get"])
@@ -211,7 +307,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request=ComparisonQuerySerializer,
-        responses={200: OpenApiTypes.OBJECT, 202: OpenApiTypes.OBJECT},
+        responses={200: ComparisonStateSerializer, 202: ComparisonStateSerializer, 409: ComparisonUnavailableSerializer},
         summary="Request a comparison, or retry a failed one (admins)",
     )
     @comparison.mapping.post
@@ -269,13 +365,12 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
 
-COMPARISON_NOT_REQUESTED = "not_requested"
-
 
 def _comparison_head(old: DraftVersion, new: DraftVersion, alignment: Alignment | None) -> dict:
+    versions = {"old": old.number, "new": new.number, "old_version": old.pk, "new_version": new.pk}
     if alignment is None:
-        return {"old": old.number, "new": new.number, "status": COMPARISON_NOT_REQUESTED, "progress": 0.0}
-    return {"old": old.number, "new": new.number, "status": alignment.status, "progress": alignment.progress}
+        return {**versions, "status": COMPARISON_NOT_REQUESTED, "progress": 0.0}
+    return {**versions, "status": alignment.status, "progress": alignment.progress}
 
 
 def _comparison_state(request, old: DraftVersion, new: DraftVersion, alignment: Alignment | None) -> Response:
@@ -296,6 +391,7 @@ def _comparison_state(request, old: DraftVersion, new: DraftVersion, alignment: 
 
 def _change_payload(change) -> dict:
     return {
+        "id": change.pk,
         "kind": change.kind,
         "level": change.level,
         "similarity": change.similarity,

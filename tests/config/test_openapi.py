@@ -87,3 +87,25 @@ def test_a_serializer_names_its_fields_examples_and_a_subclass_adds_to_them():
     schema = AutoSchema()
     assert schema._get_serializer_field_meta(Child().fields["title"], "response") == {"description": "Its title.", "example": "Draft 2"}
     assert schema._get_serializer_field_meta(Parent().fields["title"], "response") == {"description": "Its title.", "example": "Draft 1"}
+
+
+def test_the_comparison_answers_in_the_shape_its_schema_gives(schema, demo, admin_user):
+    from drafts.models import Alignment
+
+    def properties(name):
+        return set(schema["components"]["schemas"][name]["properties"])
+
+    url, pair = "/api/v1/documents/constitution/comparison/", {"old": 0, "new": 1}
+    done = APIClient().get(url, pair).json()
+    assert set(done) == properties("Comparison")
+    assert set(done["figures"]) == properties("ComparisonFigures") and set(done["figures"]["levels"][0]) == properties("LevelFigures")
+    assert set(done["sections"][0]) == properties("ComparisonSection") and set(done["changes"][0]) == properties("ComparisonChange")
+    assert set(done["changes"][0]["old"][0] if done["changes"][0]["old"] else done["changes"][0]["new"][0]) == properties("ComparisonProvision")
+    versions = {v["number"]: v["id"] for v in APIClient().get("/api/v1/versions/", {"document": "constitution"}).json()["results"]}
+    assert (done["old_version"], done["new_version"]) == (versions[0], versions[1])
+    Alignment.objects.filter(old_version__number=0, new_version__number=1).update(status="failed", attempts=3, error="MemoryError")
+    admin = APIClient()
+    admin.force_authenticate(admin_user)
+    failed = admin.get(url, pair)
+    assert failed.status_code == 409 and set(failed.json()) == properties("ComparisonUnavailable")
+    assert set(APIClient().get(url, pair).json()) == properties("ComparisonUnavailable") - {"error", "attempts"}
