@@ -186,4 +186,6 @@
   });
   exact.addEventListener("input", checkTyped);
   provision.addEventListener("change", checkTyped);
+  // A refused form comes back with the words typed: say at once where they are, as while typing.
+  if (exact.value.trim()) { checkTyped(); }
 })();

@@ -74,6 +74,14 @@ def test_words_sent_with_the_article_chosen_are_refused_at_the_field_and_the_err
     expect(summary.get_by_role("link")).to_have_text(re.compile("^Words you comment on .*: The quoted words are not in the text of this provision"))
     expect(form.locator("#id_quote_exact_error")).to_have_text("The quoted words are not in the text of this provision.")
     expect(form.locator("[name=provision]")).to_have_value(str(_provision("II/25").pk))  # nothing chose for the author
+    expect(form.get_by_role("button", name="Choose Article 25, paragraph 1")).to_be_visible()  # the script says where they are
+
+    form.get_by_role("button", name="Choose Article 25, paragraph 1").click()
+    with page.expect_navigation():
+        form.get_by_role("button", name="Send comment").click()
+    expect(page).to_have_url(re.compile(r"/receipts/TARVANIA-2026-\d{7}/\?new=1$"))
+    comment = Comment.objects.select_related("provision").get()
+    assert comment.provision.path == "II/25/1" and comment.quote_exact == WORDS and comment.body == "Name the values."
 
 
 def test_without_javascript_a_refused_form_still_takes_the_focus_to_its_errors(new_page, make_participant, sign_in):
