@@ -25,7 +25,7 @@ def environment_configure(*, database_name: str, redis_db: int, extra: dict[str,
         "CELERY_BROKER_URL": redis_url,
         "CELERY_RESULT_BACKEND": redis_url,
         "DJANGO_ALLOWED_HOSTS": f"{HOST},localhost,testserver",
-        "DJANGO_SECURE_COOKIES": "false",
+        "DJANGO_HTTPS": "false",
         **(extra or {}),
     })
     return database_url, redis_url
