@@ -5,27 +5,24 @@ from __future__ import annotations
 import csv
 import json
 
-import django_filters
-from django import forms
-from django.core.validators import RegexValidator
 from django.http import Http404, StreamingHttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
 from comments import selectors, services
 from comments.chain import selectors as chain_selectors
+from comments.filters import CommentFilter
 from comments.models import Comment, Receipt, Report
 from comments.moderation import selectors as moderation_selectors
 from comments.moderation import services as moderation
 from comments.ratelimits import client_ip
+from config.api.negotiation import FileContentNegotiation
 from config.api.openapi import field_examples
 from config.api.pagination import IdCursorPagination, KeysetPage, KeysetPagination
 from config.errors import ApplicationError
@@ -208,41 +205,6 @@ class EndorsementSerializer(serializers.Serializer):
 class ReportReceivedSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The report's id.")
     status = serializers.ChoiceField(choices=Report.Status.choices, help_text="open until the commission dismisses it or hides the comment.")
-
-
-class _IdFilter(django_filters.NumberFilter):
-    """A database id: a whole number that fits a PostgreSQL bigint ("1.5" or 10**30 is a 400, never a 500)."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, **kwargs):
-        super().__init__(min_value=1, max_value=2**63 - 1, **kwargs)
-
-
-class CommentFilter(django_filters.FilterSet):
-    """The filters of the comment list, and of its exports (the same class, so they cannot drift apart).
-
-    A filter takes the kind of value that a comment's field of the same name holds. It only parses: the
-    filtering itself is the selectors' (comment_filter, comment_search).
-    """
-
-    consultation = django_filters.CharFilter(help_text="A consultation's slug.")
-    version = _IdFilter(help_text="A version's id (as a comment's `version` holds it): the comments on that version.")
-    provision = _IdFilter(help_text="A provision's id.")
-    lineage = _IdFilter(help_text="A lineage's id: the comments on that provision in every version.")
-    stance = django_filters.ChoiceFilter(choices=Comment.Stance.choices, help_text="Only comments of this stance.")
-    submitter_type = django_filters.ChoiceFilter(choices=Participant.SubmitterType.choices, help_text="individual or organisation.")
-    since = django_filters.IsoDateTimeFilter(help_text="Only comments accepted at or after this time (ISO 8601).")
-    until = django_filters.IsoDateTimeFilter(help_text="Only comments accepted before this time (ISO 8601).")
-    search = django_filters.CharFilter(
-        max_length=200, strip=False, validators=[RegexValidator(r"\S", gettext_lazy("Give the words to search for."))],
-        help_text="Words that the text contains (published comments only).",
-    )
-
-    def filter_queryset(self, queryset):
-        data = {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "")}
-        search = data.pop("search", "")
-        return selectors.comment_search(comments=selectors.comment_filter(comments=queryset, **data), query=search)
 
 
 class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -467,13 +429,6 @@ class _EchoBuffer:
         return value
 
 
-class _FileContentNegotiation(DefaultContentNegotiation):
-    """For a view that answers a file: whatever the client accepts, an error is rendered by the first renderer (JSON)."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
 class _CommentExportView(GenericAPIView):
     """All accepted comments of a consultation, oldest first, streamed, filtered as the comment list is
     (CommentFilter: the same parameters). Each row is a comment's public record, as the list gives it."""
@@ -483,9 +438,7 @@ class _CommentExportView(GenericAPIView):
     filterset_class = CommentFilter
     pagination_class = None
     serializer_class = CommentRecordSerializer
-    # The body is a file, not a negotiated representation: an Accept header naming the file's type is honoured,
-    # and an error (a bad filter) is answered in JSON like every API error.
-    content_negotiation_class = _FileContentNegotiation
+    content_negotiation_class = FileContentNegotiation
 
     def get_queryset(self):
         return selectors.comment_public_queryset()

@@ -9,14 +9,18 @@ import dataclasses
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status, viewsets
-from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.decorators import action
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from comments.concerns import exports, selectors, services, tables
-from comments.models import Concern, ConcernEvent, NormReference
+from comments.filters import CommentFilter
+from comments.models import Comment, Concern, ConcernEvent, NormReference
+from config.api.negotiation import FileContentNegotiation
 from config.api.openapi import field_examples
 from config.errors import NotFound, PermissionDenied
 from consult import selectors as consult_selectors
@@ -439,31 +443,63 @@ TABLE_RESPONSES = {
 }
 
 
-@extend_schema(parameters=[FORMAT], responses=TABLE_RESPONSES)
-@api_view(["GET"])
-@permission_classes([permissions.AllowAny])
-def summary_table_export(request, slug: str, fmt: str):
-    """The summary of comments (element | author | comment | decision | reasoning) as CSV, .docx or JSON."""
-    _check_format(fmt)
-    consultation = consult_selectors.consultation_get(slug=slug)
-    rows = tables.summary_table(consultation=consultation)
-    title = _("Summary of comments: %(consultation)s") % {"consultation": consultation.title}
-    return _table_response(fmt, f"{slug}-summary", title, tables.SUMMARY_COLUMNS, rows)
+SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The consultation's slug.")
 
 
-@extend_schema(parameters=[FORMAT], responses=TABLE_RESPONSES)
-@api_view(["GET"])
-@permission_classes([permissions.AllowAny])
-def comparative_table_export(request, slug: str, document_slug: str, old_number: int, new_number: int, fmt: str):
-    """The comparative table of two versions (element | old wording | new wording | concerns addressed | rationale)."""
-    _check_format(fmt)
-    consultation = consult_selectors.consultation_get(slug=slug)
-    alignment = selectors.alignment_done_for(consultation=consultation, document_slug=document_slug, old_number=old_number, new_number=new_number)
-    rows = tables.comparative_table(alignment=alignment)
-    title = _("Comparative table: %(document)s, %(old)s → %(new)s") % {
-        "document": alignment.new_version.document.title, "old": alignment.old_version.label, "new": alignment.new_version.label,
-    }
-    return _table_response(fmt, f"{slug}-{document_slug}-v{old_number}-v{new_number}", title, tables.COMPARATIVE_COLUMNS, rows)
+class _TableExportView(GenericAPIView):
+    """A table as a file: whatever the client accepts, the file of the format in the path (errors in JSON)."""
+
+    permission_classes = [permissions.AllowAny]
+    content_negotiation_class = FileContentNegotiation
+    pagination_class = None
+    filter_backends = []
+
+
+class SummaryTableExportView(_TableExportView):
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CommentFilter
+
+    def get_queryset(self):
+        return Comment.objects.all()
+
+    @extend_schema(operation_id="consultations_tables_summary", parameters=[SLUG, FORMAT], responses=TABLE_RESPONSES, filters=True)
+    def get(self, request, slug: str, fmt: str):
+        """The summary of comments (element | author | receipt | comment | decision | reasoning) as CSV, .docx or JSON; a
+        campaign is one row. It takes the comment list's filters: the table of the comments on one version, provision…"""
+        _check_format(fmt)
+        consultation = consult_selectors.consultation_get(slug=slug)
+        within = self.filter_queryset(self.get_queryset().filter(consultation=consultation))
+        rows = tables.summary_table(consultation=consultation, within=within)
+        title = _("Summary of comments: %(consultation)s") % {"consultation": consultation.title}
+        return _table_response(fmt, f"{slug}-summary", title, tables.SUMMARY_COLUMNS, rows)
+
+
+class ComparativeTableExportView(_TableExportView):
+    @extend_schema(
+        operation_id="consultations_tables_comparative",
+        parameters=[
+            SLUG, OpenApiParameter("document_slug", str, OpenApiParameter.PATH, description="The document's slug."),
+            OpenApiParameter("old_number", int, OpenApiParameter.PATH, description="The earlier version's number."),
+            OpenApiParameter("new_number", int, OpenApiParameter.PATH, description="The later version's number."), FORMAT,
+        ],
+        responses=TABLE_RESPONSES,
+    )
+    def get(self, request, slug: str, document_slug: str, old_number: int, new_number: int, fmt: str):
+        """The comparative table of two versions (element | old wording | new wording | concerns addressed | rationale)."""
+        _check_format(fmt)
+        consultation = consult_selectors.consultation_get(slug=slug)
+        alignment = selectors.alignment_done_for(
+            consultation=consultation, document_slug=document_slug, old_number=old_number, new_number=new_number
+        )
+        rows = tables.comparative_table(alignment=alignment)
+        title = _("Comparative table: %(document)s, %(old)s → %(new)s") % {
+            "document": alignment.new_version.document.title, "old": alignment.old_version.label, "new": alignment.new_version.label,
+        }
+        return _table_response(fmt, f"{slug}-{document_slug}-v{old_number}-v{new_number}", title, tables.COMPARATIVE_COLUMNS, rows)
+
+
+summary_table_export = SummaryTableExportView.as_view()
+comparative_table_export = ComparativeTableExportView.as_view()
 
 
 def _check_format(fmt: str) -> None:

@@ -47,20 +47,24 @@ class ComparativeRow:
     rationale: str
 
 
-def summary_table(*, consultation: Consultation) -> Iterator[SummaryRow]:
+def summary_table(*, consultation: Consultation, within: QuerySet[Comment] | None = None) -> Iterator[SummaryRow]:
     """One row per comment owed an answer, in reading order of the record (by id). Three queries per 2,000 comments."""
-    return summary_rows(comments=summary_row_heads(consultation=consultation).iterator(chunk_size=2000))
+    return summary_rows(comments=summary_row_heads(consultation=consultation, within=within).iterator(chunk_size=2000))
 
 
-def summary_row_heads(*, consultation: Consultation) -> QuerySet[Comment]:
+def summary_row_heads(*, consultation: Consultation, within: QuerySet[Comment] | None = None) -> QuerySet[Comment]:
     """The comments that head a row of the summary table, in its order (by id), with what their rows need: every
     comment owed an answer, except a campaign's members after its first (a campaign is one point with its number
-    of supporters, shown once, where its first comment stands). A page of them is a page of the table."""
-    earlier_member = comments_answerable(consultation=consultation).filter(
-        fingerprint__campaign=OuterRef("fingerprint__campaign"), id__lt=OuterRef("id")
-    )
+    of supporters, shown once, where its first comment stands). A page of them is a page of the table.
+
+    `within` (the consultation's comments, filtered as the comment list filters them) keeps the table to those
+    comments; a campaign's row then stands where its first comment among them stands."""
+    answerable = comments_answerable(consultation=consultation)
+    if within is not None:
+        answerable = answerable.filter(pk__in=within.values("pk"))
+    earlier_member = answerable.filter(fingerprint__campaign=OuterRef("fingerprint__campaign"), id__lt=OuterRef("id"))
     return (
-        comments_answerable(consultation=consultation)
+        answerable
         .exclude(Exists(earlier_member))
         .select_related("provision", "version", "receipt", "no_answer", "fingerprint__campaign__template_comment")
         .prefetch_related(Prefetch("concerns", queryset=Concern.objects.order_by("id")))

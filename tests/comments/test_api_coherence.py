@@ -9,7 +9,8 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
-from comments.apis import EXPORT_FIELDS, CommentFilter, CommentRecordSerializer
+from comments.apis import EXPORT_FIELDS, CommentRecordSerializer
+from comments.filters import CommentFilter
 from drafts.models import Provision
 from tests.comments.test_api import _comments_in_bulk
 from tests.comments.test_carried_forward import draft_2_text

@@ -45,6 +45,35 @@ def test_the_summary_table_as_csv_and_docx(client, record):
 
 
 
+def test_the_summary_table_takes_the_comment_lists_filters(client, record):
+    """The same FilterSet as the comment list and its exports: the table of one version's, one stance's… comments."""
+    every = client.get(BASE + "summary.json").json()["rows"]
+    draft_1, baseline = (DraftVersion.objects.get(document__slug="constitution", number=n).pk for n in (1, 0))
+    assert client.get(BASE + "summary.json", {"version": draft_1}).json()["rows"] == every
+    assert client.get(BASE + "summary.json", {"version": baseline}).json()["rows"] == []
+    for params in ({"submitter_type": "organisation"}, {"stance": "support"}, {"search": "moral"}):
+        rows = client.get(BASE + "summary.json", params).json()["rows"]
+        listed = client.get("/api/v1/comments/", {**params, "consultation": "tarvania-2026", "page_size": 200}).json()["results"]
+        assert 0 < len(rows) < len(every), params
+        assert {row["receipt"] for row in rows} <= {comment["receipt"] for comment in listed}, params
+    answer = client.get(BASE + "summary.csv", {"stance": "maybe"}, HTTP_ACCEPT="text/csv")
+    assert answer.status_code == 400 and answer["Content-Type"] == "application/json" and "stance" in answer.json()["fields"]
+    assert client.get(BASE + "summary.csv", {"stance": "support"}, HTTP_ACCEPT="text/csv").status_code == 200
+
+
+def test_the_tables_are_in_the_schema_with_their_formats_and_the_summary_with_the_lists_filters(client, db):
+    from comments.filters import CommentFilter
+
+    paths = client.get("/api/schema/", {"format": "json"}).json()["paths"]
+    summary = paths["/api/v1/consultations/{slug}/tables/summary.{fmt}"]["get"]
+    assert {p["name"] for p in summary["parameters"]} == set(CommentFilter.base_filters) | {"slug", "fmt"}
+    comparative = paths["/api/v1/consultations/{slug}/tables/{document_slug}/v{old_number}-v{new_number}.{fmt}"]["get"]
+    for operation in (summary, comparative):
+        assert set(operation["responses"]["200"]["content"]) == {
+            "application/json", "text/csv", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        }
+        assert all(p.get("description") for p in operation["parameters"])
+
 
 def test_the_comparative_table_shows_the_concern_its_changes_carry(client, record, make_participant):
     from tests.factories import MembershipFactory
