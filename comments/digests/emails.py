@@ -94,5 +94,5 @@ def daily_message(*, report: DigestReport, figures: DailyFigures, formats: set[s
         "pdf_url": site_url(reverse("digest-download", args=[slug, report.pk, "pdf"])) if "pdf" in formats else "",
         "reports_url": site_url(reverse("digest-list", args=[slug])),
     }
-    subject = _("%(consultation)s: daily digest of %(day)s") % {"consultation": report.consultation.title, "day": day}
+    subject = _("%(consultation)s: daily digest of %(day)s") % {"consultation": report.consultation.local_title, "day": day}
     return subject[:300], render_to_string("comments/emails/digest_daily.txt", context)

@@ -180,7 +180,7 @@ def _receipt_message(comment: Comment) -> tuple[str, str]:
         "Anyone can check this receipt at %(url)s"
     ) % {
         "provision": comment.provision, "path": comment.provision.path, "document": comment.version.document.title,
-        "version": comment.version.label, "number": receipt.number, "hash": receipt.chain_hash,
+        "version": comment.version.local_label, "number": receipt.number, "hash": receipt.chain_hash,
         "url": site_url(reverse("receipt-detail", args=[receipt.number])),
     }
     return subject, body
@@ -268,6 +268,6 @@ def _version_notice_message(audience: selectors.NewVersionNotices, notice: selec
         "my_comments_url": site_url(reverse("my-comments")),
     }
     with translation.override(notice.language):
-        subject = _("%(document)s: %(version)s is published") % {"document": document.title, "version": version.label}
+        subject = _("%(document)s: %(version)s is published") % {"document": document.title, "version": version.local_label}
         body = render_to_string("comments/emails/version_notice.txt", context)
     return subject[:300], body

@@ -114,3 +114,22 @@ def test_the_public_pages_show_the_title_in_the_readers_language(client, consult
         assert title in page, url
     detail = client.get(reverse("consultation-detail", args=[consultation.slug]), HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert ("Оқыңыз және пікір қалдырыңыз." in detail) == (language == "kk")
+
+
+def test_the_reader_comparison_and_provision_pages_name_the_version_and_consultation_in_the_readers_language(client, demo):
+    from consult.demo_data import CONSTITUTION_SLUG
+    from drafts.models import DraftVersion
+
+    Consultation.objects.filter(pk=demo.pk).update(title_translations={"kk": "Тарвания: конституциялық реформа"})
+    # A translation of a published version's label is presentation, not its text: the immutability trigger allows it.
+    DraftVersion.objects.filter(document__slug=CONSTITUTION_SLUG, number=1).update(label_translations={"kk": "1-жоба"})
+    urls = [
+        reverse("version-reader", args=[demo.slug, CONSTITUTION_SLUG, 1]),
+        reverse("provision-detail", args=[demo.slug, CONSTITUTION_SLUG, 1, "II/25/1"]),
+        reverse("comparison", args=[demo.slug, CONSTITUTION_SLUG, 0, 1]),
+    ]
+    for url in urls:
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="kk").content.decode()
+        assert "Тарвания: конституциялық реформа" in page and "1-жоба" in page, url
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "1-жоба" not in page and "Draft 1" in page, url
