@@ -247,6 +247,10 @@ class OutboxEmail(models.Model):
     )
     last_error = models.TextField(blank=True)
     failed_at = models.DateTimeField(null=True, blank=True, help_text=_("Given up after the last allowed attempt."))
+    queued_until = models.DateTimeField(
+        null=True, blank=True,
+        help_text=_("A send task is queued for it: the sweep does not queue it again before this (then it counts as lost)."),
+    )
     key = models.CharField(
         max_length=200, null=True, blank=True,
         help_text=_('What the e-mail announces, to whom (e.g. "version:12:user:7"): written once, however often its cause is processed.'),

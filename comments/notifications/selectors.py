@@ -16,9 +16,17 @@ from drafts.selectors import LineageFate, lineage_fates
 
 
 def outbox_due(*, limit: int = 5000) -> list[int]:
-    """E-mails to try now, oldest first: not sent, not given up, and past any retry delay."""
-    due = OutboxEmail.objects.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()), sent_at__isnull=True, failed_at__isnull=True)
-    return list(due.order_by("pk").values_list("pk", flat=True)[:limit])
+    """E-mails to try now, oldest first: not sent, not given up, past any retry delay, and with no send task queued."""
+    return list(outbox_due_queryset().order_by("pk").values_list("pk", flat=True)[:limit])
+
+
+def outbox_due_queryset():
+    now = timezone.now()
+    return OutboxEmail.objects.filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+        Q(queued_until__isnull=True) | Q(queued_until__lte=now),
+        sent_at__isnull=True, failed_at__isnull=True,
+    )
 
 
 def verified_addresses(*, user_ids) -> dict[int, str]:

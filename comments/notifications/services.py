@@ -79,17 +79,29 @@ def site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+# A queued send task that has not run after this long counts as lost, and the sweep queues the e-mail again.
+OUTBOX_QUEUE_LEASE = timedelta(minutes=10)
+_SWEEP_BATCH = 5000
+
+
 def outbox_sweep() -> int:
-    """Queue the sending of every e-mail that is due; the number queued.
+    """Queue the sending of every e-mail that is due, each once; the number queued.
 
     Requested after comments (outbox_send_soon), and run every minute by beat for what a broker
     outage, a lost task or a dead worker left behind. The flag is cleared before the outbox is read.
+    Each e-mail queued is marked queued for OUTBOX_QUEUE_LEASE, so that the next sweeps, which run
+    while a backlog drains, do not queue it again; one the broker refused is unmarked at once.
     """
     cache.delete(OUTBOX_SWEEP_REQUESTED)
-    due = selectors.outbox_due()
-    for outbox_id in due:
-        enqueue_now(SEND_TASK, outbox_id=outbox_id)
-    return len(due)
+    with transaction.atomic():
+        due = list(
+            selectors.outbox_due_queryset().select_for_update(skip_locked=True).order_by("pk").values_list("pk", flat=True)[:_SWEEP_BATCH]
+        )
+        OutboxEmail.objects.filter(pk__in=due).update(queued_until=timezone.now() + OUTBOX_QUEUE_LEASE)
+    refused = [outbox_id for outbox_id in due if not enqueue_now(SEND_TASK, outbox_id=outbox_id)]
+    if refused:
+        OutboxEmail.objects.filter(pk__in=refused).update(queued_until=None)
+    return len(due) - len(refused)
 
 
 def outbox_email_deliver(*, outbox_id: int) -> str:
@@ -115,7 +127,9 @@ def outbox_email_retry(*, outbox_ids: list[int]) -> int:
             OutboxEmail.objects.select_for_update().filter(pk__in=outbox_ids, sent_at__isnull=True, failed_at__isnull=False)
             .values_list("pk", flat=True)
         )
-        OutboxEmail.objects.filter(pk__in=ids).update(failed_at=None, attempts=0, next_attempt_at=None)
+        OutboxEmail.objects.filter(pk__in=ids).update(
+            failed_at=None, attempts=0, next_attempt_at=None, queued_until=timezone.now() + OUTBOX_QUEUE_LEASE
+        )
         for outbox_id in ids:
             enqueue_on_commit(SEND_TASK, outbox_id=outbox_id)
     return len(ids)
@@ -153,7 +167,9 @@ def _attempt_failed(email: OutboxEmail, error: Exception) -> str:
         return "failed"
     OutboxEmail.objects.filter(pk=email.pk).update(last_error=message)
     logger.warning("E-mail %s: attempt %s failed, trying again at %s: %s", email.pk, email.attempts, email.next_attempt_at, message)
-    enqueue_now(SEND_TASK, countdown=(email.next_attempt_at - timezone.now()).total_seconds(), outbox_id=email.pk)
+    if enqueue_now(SEND_TASK, countdown=(email.next_attempt_at - timezone.now()).total_seconds(), outbox_id=email.pk):
+        # Its retry is queued: the sweeps leave it alone until that task is due and had time to run.
+        OutboxEmail.objects.filter(pk=email.pk).update(queued_until=email.next_attempt_at + OUTBOX_QUEUE_LEASE)
     return "retry"
 
 

@@ -158,6 +158,23 @@ def test_a_burst_of_comments_queues_one_sweep(aigerim, draft_provision):
         app.control.purge()
 
 
+def test_a_backlog_is_queued_once_however_often_the_sweep_runs(aigerim, draft_provision):
+    """While a backlog drains, beat sweeps every minute and comments ask for sweeps: each e-mail is queued
+    once (4,761 tasks for 2,830 e-mails before), and again only when its task counts as lost."""
+    app.control.purge()
+    try:
+        for n in range(4):
+            _submit(aigerim, draft_provision, f"Backlog {n}.")
+        app.control.purge()  # the sweep the comments asked for: run here instead, three times over
+        assert [tasks.outbox_sweep() for _sweep in range(3)] == [4, 0, 0]
+        assert _queued().count("comments.tasks.outbox_email_send") == 4
+        OutboxEmail.objects.update(queued_until=timezone.now() - timezone.timedelta(seconds=1))  # the tasks were lost
+        assert tasks.outbox_sweep() == 4
+        assert _queued().count("comments.tasks.outbox_email_send") == 8
+    finally:
+        app.control.purge()
+
+
 def _queued() -> list[str]:
     """The names of the tasks waiting in the broker's default queue, oldest first (no worker runs here)."""
     import json
