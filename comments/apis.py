@@ -26,6 +26,7 @@ from config.api.negotiation import FileContentNegotiation
 from config.api.openapi import field_examples
 from config.api.pagination import IdCursorPagination, KeysetPage, KeysetPagination
 from config.errors import ApplicationError
+from config.spreadsheets import spreadsheet_safe
 from consult import selectors as consult_selectors
 from consult.models import Participant
 
@@ -462,7 +463,7 @@ class CommentExportCSVView(_CommentExportView):
         def rows():
             yield "\ufeff" + writer.writeheader()  # the BOM lets spreadsheet software read UTF-8
             for record in records:
-                yield writer.writerow(record)
+                yield writer.writerow({field: spreadsheet_safe(value) for field, value in record.items()})
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{slug}-comments.csv"'

@@ -11,6 +11,8 @@ from dataclasses import astuple
 
 from django.utils.translation import gettext as _
 
+from config.spreadsheets import spreadsheet_row
+
 
 def column_titles() -> dict[str, str]:
     return {
@@ -28,7 +30,7 @@ def table_csv_lines(columns: Sequence[str], rows: Iterable) -> Iterable[str]:
     writer.writerow([titles[column] for column in columns])
     yield "\ufeff" + _take(buffer)
     for row in rows:
-        writer.writerow(astuple(row))
+        writer.writerow(spreadsheet_row(astuple(row)))
         yield _take(buffer)
 
 
@@ -50,7 +52,7 @@ def table_docx(*, title: str, columns: Sequence[str], rows: Iterable) -> bytes:
         for run in cell.paragraphs[0].runs:
             run.bold = True
     for row in rows:
-        for cell, value in zip(table.add_row().cells, astuple(row)):
+        for cell, value in zip(table.add_row().cells, spreadsheet_row(astuple(row))):
             cell.text = str(value)
     output = io.BytesIO()
     document.save(output)

@@ -16,14 +16,14 @@ import zipfile
 from collections.abc import Iterable, Sequence
 
 from django.template.loader import render_to_string
-from django.utils.translation import gettext as _
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from comments.digests import charts, pdf
+from config.spreadsheets import spreadsheet_safe
 
 logger = logging.getLogger(__name__)
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BODY_START, BODY_END = "<!-- report-body -->", "<!-- /report-body -->"
 
 
@@ -88,11 +88,6 @@ def _node_label(node: dict) -> str:
         return _("Art. %(number)s") % {"number": node["number"] or node["path"]}
     label = f"{node['number'] or node['path']}"
     return f"{label} {node['heading']}".strip() if node["heading"] else label
-
-
-def spreadsheet_safe(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:

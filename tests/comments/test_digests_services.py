@@ -14,10 +14,11 @@ from comments.chain.selectors import chain_head
 from comments.demo_data import demo_comments_load, demo_next_draft_load
 from comments.digests import selectors, services
 from comments.digests.models import DigestFile, DigestReport
-from comments.digests.render import report_tables, spreadsheet_safe
+from comments.digests.render import report_tables
 from comments.models import Comment, Concern
 from config import jobs
 from config.errors import ApplicationError, PermissionDenied
+from config.spreadsheets import spreadsheet_safe
 from drafts.models import DraftVersion
 from tests.conftest import wait_for
 
