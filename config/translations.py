@@ -109,6 +109,8 @@ def translations_form(
         _field_name(attribute, code): field_class(required=False, label=field_label(attribute, code))
         for attribute, field_class in translated.items() for code in languages
     }
+    for field in attrs.values():  # as wide as the admin's own fields of the same kind
+        field.widget.attrs.setdefault("class", "vLargeTextField" if isinstance(field.widget, forms.Textarea) else "vTextField")
 
     def __init__(self, *args, **kwargs):
         base.__init__(self, *args, **kwargs)

@@ -157,6 +157,7 @@ class ConsultationAdmin(TranslationsAdminMixin, admin.ModelAdmin):
             }
             if "confirm" not in request.POST:
                 context["plan"] = selectors.version_publication_plan(version=version, **choices)
+                context["title"] = _("Publish %(version)s?") % {"version": version}
                 return TemplateResponse(request, "admin/consult/version_publish_confirm.html", context)
             try:
                 phase = services.version_publish_with_phase(version=version, by=request.user, **choices)

@@ -90,6 +90,9 @@ class ConsultationDocument(models.Model):
         ordering = ["order", "id"]
         constraints = [models.UniqueConstraint(fields=["consultation", "document"], name="consultationdocument_unique")]
 
+    def __str__(self) -> str:
+        return str(self.document)
+
 
 class PhaseQuerySet(models.QuerySet):
     def open_at(self, at: datetime.datetime) -> PhaseQuerySet:
