@@ -304,7 +304,8 @@ class SubmissionContext:
     phase: Phase | None  # the comment phase open now on the provision's version, with .consultation
     participant: Participant | None  # the author's public profile
     receipt_email: str | None  # the author's verified address, primary first
-    quoted_text: str | None  # the provision's text in the quote's language, when a quote was given
+    quoted_text: str | None  # the text the quote is looked for in, when a quote was given (see quoted_language)
+    quoted_language: str | None  # its language: the quote's, or the authoritative one where the provision has no text in it
 
 
 # The phase join states "open" as consult.models.PhaseQuerySet.open_at does (opens_at <= now < closes_at);
@@ -316,7 +317,7 @@ SUBMISSION_CONTEXT_SQL = """
            pa.id, pa.display_name, pa.submitter_type, pa.organisation_name,
            (SELECT e.email FROM {email} e WHERE e.user_id = %(user)s AND e.verified
             ORDER BY e."primary" DESC, e.id LIMIT 1),
-           t.text
+           t.text, t.language
     FROM {provision} p
     JOIN {version} v ON v.id = p.version_id
     JOIN {document} d ON d.id = v.document_id
@@ -326,8 +327,14 @@ SUBMISSION_CONTEXT_SQL = """
         ORDER BY o.opens_at LIMIT 1)
     LEFT JOIN {consultation} c ON c.id = ph.consultation_id
     LEFT JOIN {participant} pa ON pa.user_id = %(user)s
-    LEFT JOIN {text} t ON %(with_quote)s AND t.provision_id = p.id
-        AND t.language = COALESCE(%(quote_language)s, d.authoritative_language)
+    -- The text in the quote's language; where the provision has none (not translated yet), the reader showed the
+    -- authoritative text in its place, and the words were quoted from that.
+    LEFT JOIN LATERAL (
+        SELECT x.text, x.language FROM {text} x
+        WHERE %(with_quote)s AND x.provision_id = p.id
+          AND x.language IN (COALESCE(%(quote_language)s, d.authoritative_language), d.authoritative_language)
+        ORDER BY x.language = d.authoritative_language
+        LIMIT 1) t ON TRUE
     WHERE p.id = %(provision)s
 """.format(
     email=EmailAddress._meta.db_table, provision=Provision._meta.db_table, version=DraftVersion._meta.db_table,
@@ -357,7 +364,7 @@ def comment_submission_context(
         return None
     (provision_id, path, lineage_id, version_id, number, label, status, document_id, document_slug, title, language,
      phase_id, consultation_id, consultation_slug, participant_id, display_name, submitter_type, organisation_name,
-     receipt_email, quoted_text) = row
+     receipt_email, quoted_text, quoted_language) = row
     provision = _loaded(Provision, id=provision_id, path=path, lineage_id=lineage_id, version_id=version_id)
     provision.version = _loaded(DraftVersion, id=version_id, number=number, label=label, status=status, document_id=document_id)
     provision.version.document = _loaded(Document, id=document_id, slug=document_slug, title=title, authoritative_language=language)
@@ -372,7 +379,8 @@ def comment_submission_context(
             submitter_type=submitter_type, organisation_name=organisation_name,
         )
     return SubmissionContext(
-        provision=provision, phase=phase, participant=participant, receipt_email=receipt_email, quoted_text=quoted_text
+        provision=provision, phase=phase, participant=participant, receipt_email=receipt_email,
+        quoted_text=quoted_text, quoted_language=quoted_language,
     )
 
 

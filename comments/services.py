@@ -107,7 +107,7 @@ def comment_submit(
     if span:
         comment.quote_exact, comment.quote_prefix, comment.quote_suffix = span.exact, span.prefix, span.suffix
         comment.quote_start, comment.quote_end = span.start, span.end
-        comment.quote_language = quote.language or provision.version.document.authoritative_language
+        comment.quote_language = context.quoted_language  # the language of the text the words were found in
     storage.comment_store(comment, receipt_email=context.receipt_email, consultation_slug=phase.consultation.slug)
     outbox_send_soon()
     campaigns_assign_soon()

@@ -52,6 +52,27 @@ def test_a_quote_is_checked_and_anchored(aigerim, draft_provision):
     assert text.endswith(stored.quote_prefix + CLAUSE + stored.quote_suffix) and stored.quote_language == "en"
 
 
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_a_quote_read_in_the_english_shown_for_an_untranslated_provision_is_found_there(aigerim, demo, language):
+    """The reader in Kazakh or Russian shows the authoritative English of a provision with no text in that
+    language (Section III onwards in the demo); words quoted from it are found in that English text."""
+    provision = Provision.objects.get(version__document__slug="constitution", version__number=1, path="III/26/1")
+    assert not provision.texts.filter(language=language).exists()
+    text = provision.texts.get(language="en").text
+    words = " ".join(text.split()[2:6])
+    comment = Comment.objects.get(pk=submit(aigerim, provision, quote=services.QuoteInput(exact=words, language=language)).pk)
+    assert comment.quote_language == "en" and text[comment.quote_start:comment.quote_end] == words
+
+
+def test_a_quote_in_a_language_the_provision_has_is_looked_for_in_that_text_only(aigerim, draft_provision):
+    with pytest.raises(ApplicationError) as error:
+        submit(aigerim, draft_provision, quote=services.QuoteInput(exact=CLAUSE, language="kk"))  # English words, kk text
+    assert error.value.code == "quote_not_found" and _nothing_saved()
+    kazakh = "рухани-адамгершілік құндылықтарды"
+    comment = Comment.objects.get(pk=submit(aigerim, draft_provision, quote=services.QuoteInput(exact=kazakh, language="kk")).pk)
+    assert comment.quote_language == "kk" and draft_provision.texts.get(language="kk").text[comment.quote_start:comment.quote_end] == kazakh
+
+
 def test_a_quote_with_wrong_offsets_is_found_by_its_context(aigerim, draft_provision):
     comment = submit(aigerim, draft_provision, quote=services.QuoteInput(exact="the", prefix="protect ", start=3))
     text = draft_provision.texts.get(language="en").text
