@@ -132,6 +132,8 @@ class ConsultationAdmin(TranslationsAdminMixin, admin.ModelAdmin):
         return [
             path("publish-version/<int:version_id>/", self.admin_site.admin_view(self.version_publish_view),
                  name="consult_version_publish"),
+            path("preview-version/<int:version_id>/", self.admin_site.admin_view(self.version_preview_view),
+                 name="consult_version_preview"),
         ] + super().get_urls()
 
     def version_publish_view(self, request, version_id):
@@ -176,6 +178,19 @@ class ConsultationAdmin(TranslationsAdminMixin, admin.ModelAdmin):
             for phase in selectors.comment_phases_open(consultation=consultation, document_id=version.document_id)
         ]
         return TemplateResponse(request, "admin/consult/version_publish.html", context)
+
+
+    def version_preview_view(self, request, version_id):
+        """From a version's admin page to the public reader, in a consultation covering its document (the drafts
+        admin knows no consultation): a version being prepared shows there as a preview, to admins only."""
+        version = get_object_or_404(DraftVersion.objects.select_related("document"), pk=version_id)
+        consultations = Consultation.objects.filter(document_links__document_id=version.document_id).distinct()
+        links = _version_preview_links(version, consultations)
+        if "preview_url" not in links:
+            self.message_user(request, _("No consultation covers %(document)s yet: add it to one to read it there.")
+                              % {"document": version.document}, messages.WARNING)
+            return redirect("admin:drafts_draftversion_change", version.pk)
+        return redirect(links["preview_url"])
 
 
 def _version_preview_links(version: DraftVersion, consultations) -> dict[str, str]:

@@ -53,3 +53,19 @@ def test_nobody_comments_on_a_preview(client, demo, draft_2):
     url = reverse("comment-create", args=[demo.slug, CONSTITUTION_SLUG, draft_2.number, "I/1"])
     assert client.post(url, {"body": "Early words.", "stance": "support"}).status_code == 404
     assert not draft_2.provisions.filter(comments__isnull=False).exists()
+
+
+def test_the_version_admin_page_leads_to_the_preview(client, demo, draft_2):
+    client.force_login(AdminFactory(username="operator"))
+    preview = reverse("admin:consult_version_preview", args=[draft_2.pk])
+    assert preview in client.get(reverse("admin:drafts_draftversion_change", args=[draft_2.pk])).content.decode()
+    response = client.get(preview)
+    assert response.status_code == 302 and response.url == reverse("version-reader", args=[demo.slug, CONSTITUTION_SLUG, 2])
+
+
+def test_a_version_of_a_document_no_consultation_covers_has_no_preview_to_go_to(client, document, make_version):
+    client.force_login(AdminFactory(username="operator"))
+    version = make_version(document, publish=False)
+    response = client.get(reverse("admin:consult_version_preview", args=[version.pk]), follow=True)
+    assert "No consultation covers" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("admin:drafts_draftversion_change", args=[version.pk])
