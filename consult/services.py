@@ -30,10 +30,15 @@ def consultation_create(
     starts_on: datetime.date | None = None,
     ends_on: datetime.date | None = None,
     status: str = Consultation.Status.DRAFT,
+    title_translations: dict[str, str] | None = None,
+    description_translations: dict[str, str] | None = None,
 ) -> Consultation:
+    """A new consultation. The translations are the title and description in other languages ({"kk": "…"}),
+    shown to readers of those languages (config.translations); ValidationError for what `Consultation.clean` refuses."""
     consultation = Consultation(
         title=title, slug=slug, description=description, languages=languages or [code for code, _name in settings.LANGUAGES],
         starts_on=starts_on, ends_on=ends_on, status=status,
+        title_translations=title_translations or {}, description_translations=description_translations or {},
     )
     consultation.full_clean()
     consultation.save()

@@ -133,3 +133,12 @@ def test_the_reader_comparison_and_provision_pages_name_the_version_and_consulta
         assert "Тарвания: конституциялық реформа" in page and "1-жоба" in page, url
         page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert "1-жоба" not in page and "Draft 1" in page, url
+
+
+def test_the_service_creates_a_consultation_with_its_translations_and_refuses_bad_ones():
+    made = services.consultation_create(title="Reform", slug="reform-2", title_translations={"kk": "Реформа"})
+    assert Consultation.objects.get(pk=made.pk).title_translations == {"kk": "Реформа"}
+    with pytest.raises(ValidationError) as raised:
+        services.consultation_create(title="Reform", slug="reform-3", description_translations={"kk-KZ": "…"})
+    assert set(raised.value.message_dict) == {"description_translations"}
+    assert not Consultation.objects.filter(slug="reform-3").exists()
