@@ -10,11 +10,13 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from config import jobs
@@ -120,11 +122,12 @@ def draft_import_plan(*, document: Document, sources: Sequence[DraftSource]) -> 
 
 def draft_version_import(
     *, document: Document, sources: Sequence[DraftSource], number: int | None = None, label: str = "",
-    accept_warnings: bool = False,
+    accept_warnings: bool = False, label_translations: dict[str, str] | None = None,
 ) -> DraftVersion:
     """Create a *preparing* version of `document` holding the parsed texts; nothing is published.
 
-    `number` defaults to the next free one. Each provision starts its own lineage here;
+    `number` defaults to the next free one. Without a `label`, the version is labelled "Draft N" (or the
+    baseline's label) in every interface language; `label_translations` gives a label in other languages. Each provision starts its own lineage here;
     alignment with the previous version reassigns lineages when it runs. A text the parser warned
     about (drafts.parser.checks: a gap in the numbering, a swallowed article ...) is imported only
     when `accept_warnings` says that someone has read the warnings.
@@ -144,10 +147,12 @@ def draft_version_import(
         if document.versions.filter(number=number).exists():
             message = _("%(document)s already has a version %(number)d.") % {"document": document.title, "number": number}
             raise ApplicationError(message, fields={"number": [message]}, code="version_exists")
+        default_label, default_translations = _default_labels(number)
         version = DraftVersion(
             document=document,
             number=number,
-            label=label or (_("Baseline (text in force)") if number == 0 else _("Draft %(number)d") % {"number": number}),
+            label=label or default_label,
+            label_translations=label_translations or ({} if label else default_translations),
             languages=plan.languages,
             source_filename=", ".join(s.filename for s in sources if s.filename)[:255],
         )
@@ -158,6 +163,19 @@ def draft_version_import(
         version.save(update_fields=["content_hash"])
         alignment_request(new_version=version)
     return version
+
+
+def _default_labels(number: int) -> tuple[str, dict[str, str]]:
+    """The label of a version nobody named, in the active language and in each interface language."""
+
+    def label() -> str:
+        return _("Baseline (text in force)") if number == 0 else _("Draft %(number)d") % {"number": number}
+
+    translations = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translations[code] = label()
+    return label(), translations
 
 
 def _warning_text(found) -> str:
