@@ -114,8 +114,9 @@ def _demo_commission(consultation: Consultation, admin) -> None:
 
 
 def _demo_translations(number: int) -> dict[str, str]:
-    """The files of draft `number` of the demo constitution by language: English is authoritative; the Kazakh and
-    Russian translations cover Sections I and II, as a commission might publish its translations part by part."""
+    """The files of draft `number` of the demo constitution by language: English is authoritative, the Kazakh
+    translation is complete, and the Russian covers Sections I and II, as a commission might publish a translation
+    part by part (the reader shows the English, marked as not translated, for the rest)."""
     return {language: f"constitution_v{number}.{language}.md" for language in ("en", "kk", "ru")}
 
 
