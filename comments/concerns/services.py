@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -32,6 +34,7 @@ from drafts.models import DraftVersion, ProvisionChange
 TITLE_MAX_LENGTH = 300
 RATIONALE_MAX_LENGTH = 10_000
 NO_ANSWER_REASON_MAX_LENGTH = 500
+WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 S = Concern.Status
 # Which status may follow which without a decision; decisions are made (and remade) by concern_decide.
 TRANSITIONS = {
@@ -148,6 +151,8 @@ def concern_decide(
         fields["rationale"] = [_("Every decision states its rationale (at most %(max)d characters).") % {"max": RATIONALE_MAX_LENGTH}]
     if any(not norm.label.strip() for norm in norms):
         fields["norms"] = [_("Name each norm referred to, e.g. “ICCPR art. 18(3)”.")]
+    elif bad_url := next((norm.url.strip() for norm in norms if not _is_web_address(norm.url.strip())), None):
+        fields["norms"] = [_("“%(url)s” is not a web address.") % {"url": bad_url}]
     if fields:
         raise ApplicationError(next(iter(fields.values()))[0], fields=fields)
     with transaction.atomic():
@@ -375,6 +380,18 @@ def comment_mark_no_answer(*, actor: AbstractBaseUser, comment_id: int, reason: 
 
 
 # --- checks ------------------------------------------------------------------------------------
+
+
+def _is_web_address(url: str) -> bool:
+    """Empty, or an http(s) address: a norm's address is a link on the public record, so `javascript:`,
+    `data:` and the like are refused here, whichever interface (form, API, script) gives it."""
+    if not url:
+        return True
+    try:
+        WEB_ADDRESS(url)
+    except ValidationError:
+        return False
+    return True
 
 
 def _valid_title(title: str) -> str:

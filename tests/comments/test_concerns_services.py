@@ -83,6 +83,10 @@ def test_changing_a_decision_is_a_new_link_never_an_edit(concern, member, demo):
     ("arguments", "field"),
     [({"status": "accepted", "rationale": "   "}, "rationale"), ({"status": "open", "rationale": "Why."}, "status"),
      ({"status": "accepted", "rationale": "Why.", "norms": [concerns.NormInput(" ")]}, "norms"),
+     # A norm's address becomes a link on the public record: a script in it would run for whoever follows it.
+     *[({"status": "accepted", "rationale": "Why.", "norms": [ICCPR, concerns.NormInput("ICCPR", url)]}, "norms")
+       for url in ("javascript:alert(1)", " JavaScript:window.__xss=1", "data:text/html,<script>alert(1)</script>",
+                   "vbscript:msgbox(1)", "//evil.example/x", "ftp://example.org/iccpr.txt", "https://")],
      ({"status": "accepted", "rationale": "Why.", "change_ids": [1]}, "resolved_in")],
 )
 def test_bad_decisions_are_refused_and_change_nothing(concern, member, arguments, field):
