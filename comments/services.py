@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
@@ -130,9 +131,7 @@ def _check_context(
     """The provision exists and is published, the author may comment, and its version is open for comment."""
     if context is None or context.provision.version.status == DraftVersion.Status.PREPARING:
         raise NotFound(_("There is no published provision %(id)s.") % {"id": provision_id}, code="provision_not_found")
-    _check_signed_in(author)
-    if context.receipt_email is None:
-        raise PermissionDenied(_("Confirm your e-mail address before commenting; we sent you a link."), code="email_unverified")
+    voice_check(user=author, signed_out=_("Sign in to comment."), verified=context.receipt_email is not None)
     if context.participant is None:
         raise PermissionDenied(_("Choose a public display name in your profile before commenting."), code="profile_missing")
     version = context.provision.version
@@ -149,6 +148,26 @@ def _check_context(
 def _check_signed_in(author: AbstractBaseUser | AnonymousUser) -> None:
     if not author.is_authenticated:
         raise PermissionDenied(_("Sign in to comment."), code="not_authenticated")
+
+
+def voice_check(*, user: AbstractBaseUser | AnonymousUser, signed_out: str, verified: bool | None = None) -> None:
+    """The one rule for every write that counts as a person's voice (a comment or reply, an endorsement,
+    a report): a signed-in account with a verified e-mail address. Otherwise one account per throwaway
+    address could add its weight to what others said or bury it under reports.
+
+    Raises PermissionDenied: not_authenticated with `signed_out` (what to sign in for), else
+    email_unverified, with the one message every page shows beside its link to send the confirmation
+    again. `verified` is what the caller already read (comment_submit reads it in its one query);
+    None reads it here.
+    """
+    if not user.is_authenticated:
+        raise PermissionDenied(signed_out, code="not_authenticated")
+    if verified is None:
+        verified = EmailAddress.objects.filter(user_id=user.pk, verified=True).exists()
+    if not verified:
+        raise PermissionDenied(
+            _("Confirm your e-mail address before you comment, endorse or report; we sent you a link."), code="email_unverified"
+        )
 
 
 def _check_comment_text(*, body: str, stance: str, language: str, proposed_wording: str, is_reply: bool = False) -> None:
@@ -269,8 +288,7 @@ def _check_author(comment: Comment, user) -> None:
 
 def comment_endorse(*, comment_id: int, user: AbstractBaseUser | AnonymousUser, client_ip: str | None = None) -> Comment:
     """Add the user's "+1" to a comment, once."""
-    if not user.is_authenticated:
-        raise PermissionDenied(_("Sign in to endorse a comment."), code="not_authenticated")
+    voice_check(user=user, signed_out=_("Sign in to endorse a comment."))
     comment = Comment.objects.filter(pk=comment_id).first()
     if comment is None or comment.status != Comment.Status.PUBLISHED:
         raise NotFound(_("There is no comment %(id)s to endorse.") % {"id": comment_id})
@@ -292,6 +310,9 @@ def comment_endorse(*, comment_id: int, user: AbstractBaseUser | AnonymousUser, 
 
 def comment_unendorse(*, comment_id: int, user: AbstractBaseUser | AnonymousUser) -> Comment:
     """Take back the user's "+1": the endorsement row goes and the count drops by one, in one transaction.
+
+    Needs no verified address (voice_check): taking one's voice back adds none, and an endorsement
+    given before this rule can still be withdrawn.
 
     Allowed whatever the comment's status: an endorsement of a comment hidden later can still be
     taken back. Two take-backs racing delete the row once; the second finds nothing and changes nothing.

@@ -191,7 +191,7 @@ def comment_action_view(request, comment_id, action):
     except ApplicationError as error:
         if error.status == 429:
             raise
-        messages.error(request, error.message)
+        messages.error(request, error.message, extra_tags=error.code)  # email_unverified: the page adds its link
     else:
         messages.success(request, success_message)
     next_url = request.POST.get("next", "")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from comments.campaigns.services import comment_campaign_refresh
 from comments.models import Comment, ModerationEvent, Report
 from comments.ratelimits import rate_limit_hit
-from comments.services import comment_lock
+from comments.services import comment_lock, voice_check
 from config.errors import ApplicationError, InvalidState, NotFound, PermissionDenied
 from consult import selectors as consult_selectors
 
@@ -22,9 +22,8 @@ MODERATION_REASON_MAX_LENGTH = 500
 
 
 def comment_report(*, comment_id: int, reporter: AbstractBaseUser | AnonymousUser, reason: str, client_ip: str | None = None) -> Report:
-    """Anyone signed in may report a comment to the moderators, once, with a reason."""
-    if not reporter.is_authenticated:
-        raise PermissionDenied(_("Sign in to report a comment."), code="not_authenticated")
+    """Anyone signed in with a verified address (voice_check) may report a comment to the moderators, once, with a reason."""
+    voice_check(user=reporter, signed_out=_("Sign in to report a comment."))
     reason = reason.strip()
     if not reason or len(reason) > REPORT_REASON_MAX_LENGTH:
         raise ApplicationError(
