@@ -169,7 +169,10 @@ class CommentRecordSerializer(serializers.Serializer):
     endorsements = serializers.IntegerField(help_text="How many participants endorsed it (+1).")
     created_at = serializers.DateTimeField(help_text="When it was accepted (its receipt's time).")
     edited_at = serializers.DateTimeField(allow_null=True, help_text="When the author last corrected it; null if never.")
-    withdrawn_at = serializers.DateTimeField(allow_null=True, help_text="When the author withdrew it; null if not.")
+    withdrawn_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the author withdrew it; null if not. A hidden comment its author withdrew stays hidden, with its reason, and has this too.",
+    )
 
     def to_representation(self, comment):
         return selectors.comment_public_record(comment)
@@ -425,6 +428,9 @@ class ReceiptViewSet(viewsets.ReadOnlyModelViewSet):
 EXPORT_FIELDS = list(CommentRecordSerializer().fields)  # the columns are the list's fields, in its order
 
 
+EXPORT_SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The consultation's slug.")
+
+
 class _EchoBuffer:
     def write(self, value):
         return value
@@ -452,7 +458,7 @@ class _CommentExportView(GenericAPIView):
 
 class CommentExportCSVView(_CommentExportView):
     @extend_schema(
-        operation_id="consultations_export_comments_csv", filters=True,
+        operation_id="consultations_export_comments_csv", filters=True, parameters=[EXPORT_SLUG],
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description=f"One row per comment; columns: {', '.join(EXPORT_FIELDS)}.")},
     )
     def get(self, request, slug):
@@ -472,7 +478,7 @@ class CommentExportCSVView(_CommentExportView):
 
 class CommentExportJSONLinesView(_CommentExportView):
     @extend_schema(
-        operation_id="consultations_export_comments_jsonl", filters=True,
+        operation_id="consultations_export_comments_jsonl", filters=True, parameters=[EXPORT_SLUG],
         responses={(200, "application/x-ndjson"): OpenApiResponse(CommentRecordSerializer, description="One comment's public record per line (JSON Lines).")},
     )
     def get(self, request, slug):

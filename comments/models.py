@@ -28,6 +28,13 @@ class CommentStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn by the author")
 
 
+WITHDRAWAL_RECORDED = (
+    models.Q(status=CommentStatus.HIDDEN)
+    | models.Q(status=CommentStatus.PUBLISHED, withdrawn_at__isnull=True)
+    | models.Q(status=CommentStatus.WITHDRAWN, withdrawn_at__isnull=False)
+)
+
+
 class Comment(models.Model):
     Stance = CommentStance
     Status = CommentStatus
@@ -100,6 +107,9 @@ class Comment(models.Model):
                 condition=~models.Q(status=CommentStatus.HIDDEN) | ~models.Q(moderation_reason=""),
                 name="comment_hidden_has_reason",
             ),
+            # Withdrawn is recorded by withdrawn_at; the status is what the public sees, and a hidden comment
+            # stays hidden when its author withdraws it (both shown): published never has it, withdrawn always.
+            models.CheckConstraint(condition=WITHDRAWAL_RECORDED, name="comment_withdrawal_recorded"),
         ]
 
     def __str__(self) -> str:
@@ -108,6 +118,11 @@ class Comment(models.Model):
     @property
     def is_visible(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        """Withdrawn by its author, whether shown as withdrawn or still hidden by the moderators beside it."""
+        return self.withdrawn_at is not None
 
 
 class CommentRevision(models.Model):

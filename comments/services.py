@@ -253,16 +253,22 @@ def edit_window_minutes() -> int:
 def comment_withdraw_check(*, comment: Comment, author: AbstractBaseUser | AnonymousUser) -> None:
     """Whether `author` may withdraw `comment` now: the page that asks for confirmation is shown only then."""
     _check_author(comment, author)
-    if comment.status == Comment.Status.WITHDRAWN:
+    if comment.withdrawn_at is not None or comment.status == Comment.Status.WITHDRAWN:
         raise InvalidState(_("This comment is already withdrawn."), code="already_withdrawn")
 
 
 def comment_withdraw(*, comment_id: int, author: AbstractBaseUser) -> Comment:
-    """The author withdraws a comment: it stays in the record (and the chain), shown as withdrawn."""
+    """The author withdraws a comment: it stays in the record (and the chain), shown as withdrawn.
+
+    A hidden comment stays hidden, with its public reason: the author's withdrawal is recorded beside
+    the moderators' decision (withdrawn_at), never in its place, so withdrawing cannot erase a decision
+    from public view. `status` is what the public sees, and hidden outranks withdrawn.
+    """
     with transaction.atomic():
         comment = comment_lock(comment_id=comment_id)
         comment_withdraw_check(comment=comment, author=author)
-        comment.status = Comment.Status.WITHDRAWN
+        if comment.status == Comment.Status.PUBLISHED:
+            comment.status = Comment.Status.WITHDRAWN
         comment.withdrawn_at = timezone.now()
         comment.full_clean()
         comment.save(update_fields=["status", "withdrawn_at"])

@@ -173,9 +173,15 @@ def _comment_actions(request, comment_id: int) -> dict:
         "unendorse": (lambda: services.comment_unendorse(comment_id=comment_id, user=user), _("Your endorsement was taken back.")),
         "report": (lambda: moderation.comment_report(comment_id=comment_id, reporter=user, reason=reason, client_ip=ip), _("Thank you: the moderators will look at this comment.")),
         "hide": (lambda: moderation.comment_hide(comment_id=comment_id, moderator=user, reason=reason), _("The comment is hidden; its receipt stays in the chain.")),
-        "restore": (lambda: moderation.comment_restore(comment_id=comment_id, moderator=user), _("The comment is shown again.")),
+        "restore": (lambda: moderation.comment_restore(comment_id=comment_id, moderator=user), _restored_message),
         "dismiss-reports": (lambda: moderation.comment_reports_dismiss(comment_id=comment_id, moderator=user), _("The reports were dismissed.")),
     }
+
+
+def _restored_message(comment) -> str:
+    if comment.status == comment.Status.WITHDRAWN:  # withdrawn by its author while hidden: that holds
+        return _("The hiding is lifted; the comment stays withdrawn by its author.")
+    return _("The comment is shown again.")
 
 
 @require_POST
@@ -187,13 +193,13 @@ def comment_action_view(request, comment_id, action):
     comment = selectors.comment_get(comment_id=comment_id)
     perform, success_message = actions[action]
     try:
-        perform()
+        result = perform()
     except ApplicationError as error:
         if error.status == 429:
             raise
         messages.error(request, error.message, extra_tags=error.code)  # email_unverified: the page adds its link
     else:
-        messages.success(request, success_message)
+        messages.success(request, success_message(result) if callable(success_message) else success_message)
     next_url = request.POST.get("next", "")
     if next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)

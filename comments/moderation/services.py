@@ -59,7 +59,7 @@ def comment_hide(*, comment_id: int, moderator: AbstractBaseUser, reason: str) -
         if comment.status == Comment.Status.HIDDEN:
             raise InvalidState(_("This comment is already hidden."), code="already_hidden")
         if comment.status != Comment.Status.PUBLISHED:
-            # Restoring would then publish what its author withdrew.
+            # A withdrawn comment's words are shown to nobody but its author already: there is nothing to hide.
             raise InvalidState(_("Only a published comment can be hidden."), code="not_published")
         comment.status = Comment.Status.HIDDEN
         comment.moderation_reason, comment.moderated_by, comment.moderated_at = reason, moderator, timezone.now()
@@ -72,13 +72,18 @@ def comment_hide(*, comment_id: int, moderator: AbstractBaseUser, reason: str) -
 
 
 def comment_restore(*, comment_id: int, moderator: AbstractBaseUser, reason: str = "") -> Comment:
-    """Show a hidden comment again (a moderation mistake); the event stays in the audit trail."""
+    """Lift the hiding of a comment (a moderation mistake); the event stays in the audit trail.
+
+    The comment is shown again, unless its author withdrew it while it was hidden: the author's
+    withdrawal holds, and it is then shown as withdrawn (its status says so to the caller). The
+    moderators can correct their own decision, never publish what its author took back.
+    """
     with transaction.atomic():
         comment = comment_lock(comment_id=comment_id)
         _check_moderator(comment, moderator)
         if comment.status != Comment.Status.HIDDEN:
             raise InvalidState(_("Only a hidden comment can be restored."), code="not_hidden")
-        comment.status = Comment.Status.PUBLISHED
+        comment.status = Comment.Status.WITHDRAWN if comment.withdrawn_at else Comment.Status.PUBLISHED
         comment.moderated_by, comment.moderated_at = moderator, timezone.now()
         comment.full_clean()
         comment.save(update_fields=["status", "moderated_by", "moderated_at"])
