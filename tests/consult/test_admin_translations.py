@@ -142,3 +142,19 @@ def test_the_service_creates_a_consultation_with_its_translations_and_refuses_ba
         services.consultation_create(title="Reform", slug="reform-3", description_translations={"kk-KZ": "…"})
     assert set(raised.value.message_dict) == {"description_translations"}
     assert not Consultation.objects.filter(slug="reform-3").exists()
+
+
+def test_a_new_consultation_is_added_with_its_languages_ticked_and_a_title_in_each(admin_client):
+    url = reverse("admin:consult_consultation_add")
+    page = admin_client.get(url).content.decode()
+    assert 'name="title_in_kk"' in page and 'value="kk" id="id_languages_0" checked' in page  # ticked by default
+    data = {
+        "title": "Reform", "slug": "reform-new", "description": "", "status": "draft", "languages": ["kk", "en"],
+        "title_in_kk": "Реформа", "title_in_ru": "", "title_in_en": "",
+        **{f"{prefix}-{key}": value for prefix in ("document_links", "phases", "memberships")
+           for key, value in {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0", "MIN_NUM_FORMS": "0", "MAX_NUM_FORMS": "1000"}.items()},
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    made = Consultation.objects.get(slug="reform-new")
+    assert made.languages == ["kk", "en"] and made.title_translations == {"kk": "Реформа"}
