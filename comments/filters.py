@@ -3,22 +3,13 @@ table, as one FilterSet (a filter takes what a comment's field of the same name 
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy
 
 from comments import selectors
 from comments.models import Comment
+from config.api.filters import IdFilter
 from consult.models import Participant
-
-
-class _IdFilter(django_filters.NumberFilter):
-    """A database id: a whole number that fits a PostgreSQL bigint ("1.5" or 10**30 is a 400, never a 500)."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, **kwargs):
-        super().__init__(min_value=1, max_value=2**63 - 1, **kwargs)
 
 
 class CommentFilter(django_filters.FilterSet):
@@ -29,9 +20,9 @@ class CommentFilter(django_filters.FilterSet):
     """
 
     consultation = django_filters.CharFilter(help_text="A consultation's slug.")
-    version = _IdFilter(help_text="A version's id (as a comment's `version` holds it): the comments on that version.")
-    provision = _IdFilter(help_text="A provision's id.")
-    lineage = _IdFilter(help_text="A lineage's id: the comments on that provision in every version.")
+    version = IdFilter(help_text="A version's id (as a comment's `version` holds it): the comments on that version.")
+    provision = IdFilter(help_text="A provision's id.")
+    lineage = IdFilter(help_text="A lineage's id: the comments on that provision in every version.")
     stance = django_filters.ChoiceFilter(choices=Comment.Stance.choices, help_text="Only comments of this stance.")
     submitter_type = django_filters.ChoiceFilter(choices=Participant.SubmitterType.choices, help_text="individual or organisation.")
     since = django_filters.IsoDateTimeFilter(help_text="Only comments accepted at or after this time (ISO 8601).")

@@ -1,7 +1,7 @@
 """REST API of the consult app: consultations with their documents and phases (read-only, public); following provisions."""
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -113,6 +113,9 @@ class FollowStateSerializer(serializers.Serializer):
     following = serializers.BooleanField(help_text="Whether you follow it now.")
 
 
+PROVISION_ID = OpenApiParameter("provision_id", int, OpenApiParameter.PATH, description="The id of a provision of a published version.")
+
+
 class ProvisionFollowView(APIView):
     """Follow a published provision through its versions (POST), or stop following it (DELETE). Both are
     idempotent. Following needs a signed-in account with a confirmed e-mail address (403, code
@@ -120,12 +123,12 @@ class ProvisionFollowView(APIView):
 
     permission_classes = [permissions.AllowAny]  # the services say why not, with a specific code
 
-    @extend_schema(request=None, responses={201: FollowStateSerializer}, operation_id="provisions_follow_create")
+    @extend_schema(request=None, responses={201: FollowStateSerializer}, operation_id="provisions_follow_create", parameters=[PROVISION_ID])
     def post(self, request, provision_id: int):
         follow = services.provision_follow(user=request.user, provision_id=provision_id)
         return Response({"provision": provision_id, "lineage": follow.lineage_id, "following": True}, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={204: None}, operation_id="provisions_follow_destroy")
+    @extend_schema(request=None, responses={204: None}, operation_id="provisions_follow_destroy", parameters=[PROVISION_ID])
     def delete(self, request, provision_id: int):
         services.provision_unfollow(user=request.user, provision_id=provision_id)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from config.api.filters import IdFilter
 from config.api.openapi import field_examples
 from config.api.pagination import IdCursorPagination
 from config.errors import ApplicationError, InvalidState, PermissionDenied
@@ -402,7 +403,9 @@ def _change_payload(change) -> dict:
 
 
 class VersionFilter(django_filters.FilterSet):
-    document = django_filters.CharFilter(field_name="document__slug")
+    document = django_filters.CharFilter(field_name="document__slug", help_text="A document's slug.")
+    status = django_filters.ChoiceFilter(choices=DraftVersion.Status.choices, help_text="Only versions of this status.")
+    number = django_filters.NumberFilter(help_text="A version's number within its document (0 for the text in force).")
 
     class Meta:
         model = DraftVersion
@@ -423,7 +426,7 @@ class VersionViewSet(viewsets.ReadOnlyModelViewSet):
         responses=ProvisionNodeSerializer(many=True),
         summary="The version's provisions as a nested tree",
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def tree(self, request, pk=None):
         version = self.get_object()
         language = request.query_params.get("language") or version.document.authoritative_language
@@ -440,8 +443,13 @@ class VersionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ProvisionFilter(django_filters.FilterSet):
-    document = django_filters.CharFilter(field_name="version__document__slug")
-    kind = django_filters.ChoiceFilter(choices=Provision.Kind.choices)
+    version = IdFilter(field_name="version_id", help_text="A version's id (as a provision's `version` holds it).")
+    document = django_filters.CharFilter(field_name="version__document__slug", help_text="A document's slug.")
+    kind = django_filters.ChoiceFilter(choices=Provision.Kind.choices, help_text="Only provisions of this kind.")
+    number = django_filters.CharFilter(help_text='A number as printed: "10", "10-1", "IV".')
+    lineage = IdFilter(field_name="lineage_id", help_text="A lineage's id: the same provision in every version.")
+    path = django_filters.CharFilter(help_text='A path, e.g. "II/25/1".')
+    parent = IdFilter(field_name="parent_id", help_text="The id of the provision they are part of.")
     search = django_filters.CharFilter(method="filter_search", help_text="Words that the heading or text contains, any language.")
 
     class Meta:

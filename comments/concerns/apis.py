@@ -271,7 +271,10 @@ class ConcernViewSet(viewsets.GenericViewSet):
     queryset = Concern.objects.none()
     lookup_value_regex = r"\d{1,18}"  # anything else is no concern: a 404 from the router, never int() failing
 
-    @extend_schema(parameters=[CONSULTATION, OpenApiParameter("status", str)], responses=ConcernSerializer(many=True))
+    @extend_schema(
+        parameters=[CONSULTATION, OpenApiParameter("status", str, enum=Concern.Status.values, description="Only concerns of this status.")],
+        responses=ConcernSerializer(many=True),
+    )
     def list(self, request):
         consultation = consult_selectors.consultation_get(slug=request.query_params.get("consultation", ""))
         concerns = selectors.concern_list(consultation=consultation, status=request.query_params.get("status") or None)

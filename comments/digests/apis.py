@@ -161,7 +161,9 @@ class DigestReportViewSet(viewsets.GenericViewSet):
         return Response(DigestReportSerializer(selectors.digest_get(report_id=report.pk, user=request.user), context={"request": request}).data)
 
     @extend_schema(
-        parameters=[OpenApiParameter("file_format", str, OpenApiParameter.PATH, enum=DigestFile.Format.values)],
+        parameters=[
+            OpenApiParameter("file_format", str, OpenApiParameter.PATH, enum=DigestFile.Format.values, description="The file's format."),
+        ],
         responses={
             (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description=f"The file's bytes ({file_format}).")
             for file_format, media_type in FILE_MEDIA_TYPES.items()

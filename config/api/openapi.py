@@ -10,6 +10,7 @@ UI and ReDoc show it beside the description. tests/config/test_openapi.py holds 
 from __future__ import annotations
 
 from drf_spectacular import openapi
+from drf_spectacular.plumbing import get_view_model
 
 
 def field_examples(**examples):
@@ -24,7 +25,8 @@ def field_examples(**examples):
 
 
 class AutoSchema(openapi.AutoSchema):
-    """drf-spectacular's AutoSchema, which also gives each serializer field its `@field_examples` example."""
+    """drf-spectacular's AutoSchema, which also gives each serializer field its `@field_examples` example, and the
+    path parameter that names a view's object ("/concerns/{id}/") a description ("The concern's id.")."""
 
     def _get_serializer_field_meta(self, field, direction):
         meta = super()._get_serializer_field_meta(field, direction)
@@ -32,3 +34,13 @@ class AutoSchema(openapi.AutoSchema):
         if field.field_name in examples:
             meta["example"] = examples[field.field_name]
         return meta
+
+    def _resolve_path_parameters(self, variables):
+        parameters = super()._resolve_path_parameters(variables)
+        model = get_view_model(self.view, emit_warnings=False)
+        lookup = getattr(self.view, "lookup_url_kwarg", None) or getattr(self.view, "lookup_field", None)
+        lookup = "id" if lookup == "pk" else lookup  # drf-spectacular writes a {pk} as {id}
+        for parameter in parameters:
+            if model is not None and parameter["name"] == lookup and not parameter.get("description"):
+                parameter["description"] = f"The {model._meta.verbose_name}'s {lookup}."
+        return parameters

@@ -48,6 +48,15 @@ def test_every_property_of_every_component_has_a_description_and_an_example(sche
     assert without_example == [], "give these fields an example with @field_examples"
 
 
+def test_every_parameter_of_every_operation_has_a_description(schema):
+    undocumented = [
+        f"{method.upper()} {path} {parameter['name']}"
+        for path, operations in schema["paths"].items() for method, operation in operations.items()
+        for parameter in operation.get("parameters", []) if not parameter.get("description")
+    ]
+    assert undocumented == [], "give these a help_text (a filter) or an OpenApiParameter description"
+
+
 def test_the_examples_are_of_their_fields_kind(schema):
     """An example that does not fit its field would mislead a client: walk them against their types."""
     kinds = {"integer": int, "number": (int, float), "string": str, "boolean": bool, "array": list, "object": dict}
