@@ -39,6 +39,9 @@ _UNNUMBERED: dict[str, dict[str, str]] = {
     "ru": {"part": "Часть", "section": "Раздел", "chapter": "Глава", "article": "Статья", "paragraph": "пункт", "subparagraph": "подпункт"},
     "kk": {"part": "Бөлік", "section": "Бөлім", "chapter": "Тарау", "article": "Бап", "paragraph": "тармақ", "subparagraph": "тармақша"},
 }
+# An article's unnumbered paragraphs (drafts.parser: number_printed False) are its "parts", cited by place:
+# "part 2 of article 5", "часть 2 статьи 5" (as lawyers cite the Russian and Ukrainian constitutions).
+_PARTS: dict[str, str] = {"en": "part {n}", "ru": "часть {n}", "kk": "{n}-бөлік"}
 _SEPARATOR = {"en": ", ", "ru": ", ", "kk": " "}
 
 
@@ -65,6 +68,8 @@ def provision_citation(chain: Sequence[Citable], language: str) -> str:
 
 
 def _name(step: Citable, language: str) -> str:
+    if step.kind == "paragraph" and getattr(step, "number_printed", True) is False:
+        return _PARTS[language].format(n=step.number)
     if not step.number:
         return _UNNUMBERED[language].get(step.kind, _FORMS[language].get(step.kind, step.kind))
     return _FORMS[language].get(step.kind, "{n}").format(n=step.number)

@@ -171,7 +171,7 @@ def provision_citations(*, provisions: Iterable[Provision | None], language: str
         if chains[provision.pk]:
             wanted |= Q(version_id=provision.version_id, path__in=chains[provision.pk])
     ancestors = (
-        {(row.version_id, row.path): row for row in Provision.objects.filter(wanted).only("version_id", "path", "kind", "number")}
+        {(row.version_id, row.path): row for row in Provision.objects.filter(wanted).only("version_id", "path", "kind", "number", "number_printed")}
         if wanted else {}
     )
     return {

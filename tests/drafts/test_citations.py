@@ -79,3 +79,12 @@ def test_provisions_of_several_versions_are_cited_with_their_ancestors_read_in_o
     with django_assert_num_queries(0):
         assert provision_citations(provisions=[None], language="en") == {}
         assert provision_citations(provisions=[wanted[2]], language="ru") == {wanted[2].pk: "Раздел II"}  # a root has no ancestors
+
+
+def test_an_unnumbered_paragraph_is_cited_as_a_part_by_its_place():
+    from types import SimpleNamespace
+
+    chain = [SimpleNamespace(kind="article", number="3"), SimpleNamespace(kind="paragraph", number="2", number_printed=False)]
+    assert provision_citation(chain, "en") == "Article 3, part 2"
+    assert provision_citation(chain, "ru") == "Статья 3, часть 2"
+    assert provision_citation(chain, "kk") == "3-бап 2-бөлік"
