@@ -169,3 +169,21 @@ def test_the_publish_page_is_for_admins_only(client, citizen, draft_2):
     assert response.status_code == 302  # to the admin's sign-in
     draft_2.refresh_from_db()
     assert draft_2.status == DraftVersion.Status.PREPARING
+
+
+def test_the_publication_plan_says_what_publishing_will_do_and_writes_nothing(demo, draft_2):
+    from consult.selectors import version_publication_plan
+
+    draft_1 = DraftVersion.objects.get(document__slug=CONSTITUTION_SLUG, number=1)
+    kept = version_publication_plan(version=draft_2, consultation=demo, close_previous=False)
+    assert [v.number for v in kept.superseded] == [1]  # never the baseline (0)
+    assert kept.closing == [] and [p.pk for p in kept.staying_open] == [_draft_1_phase(demo).pk]
+    assert kept.opening is None and not kept.nothing_open
+    closes_at = timezone.now() + 20 * DAY
+    moved = version_publication_plan(version=draft_2, consultation=demo, closes_at=closes_at, title="  ")
+    assert [p.pk for p in moved.closing] == [_draft_1_phase(demo).pk] and moved.staying_open == []
+    assert (moved.opening.title, moved.opening.closes_at, moved.opening.pk) == ("Public comment on Draft 2", closes_at, None)
+    assert version_publication_plan(version=draft_2, consultation=demo).nothing_open
+    draft_2.refresh_from_db()
+    assert draft_2.status == DraftVersion.Status.PREPARING and draft_1.status == DraftVersion.Status.PUBLISHED
+    assert not Phase.objects.filter(version=draft_2).exists()
