@@ -239,9 +239,22 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             raise Http404
         return Response(CommentDetailSerializer(selectors.comment_get(comment_id=int(pk))).data)
 
-    @extend_schema(request=CommentSubmitSerializer, responses={201: CommentRecordSerializer})
+    @extend_schema(
+        request=CommentSubmitSerializer, responses={201: CommentRecordSerializer},
+        parameters=[OpenApiParameter(
+            "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
+            description=(
+                "A key of your choosing (e.g. a UUID), new for each comment: sending the same submission again "
+                "with it returns the comment already made (same body, header Idempotent-Replayed: true) "
+                "instead of a second one; with other words it is refused (422)."
+            ),
+        )],
+    )
     def create(self, request):
-        """Submit a comment (or a reply, with `parent`). The answer carries the receipt number."""
+        """Submit a comment (or a reply, with `parent`). The answer carries the receipt number.
+
+        Retry a submission whose answer you did not get with the same Idempotency-Key: the comment may
+        have been recorded although the answer was lost."""
         payload = CommentSubmitSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -250,8 +263,10 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             author=request.user, provision_id=data["provision"], body=data["body"], stance=data["stance"],
             language=data["language"], proposed_wording=data["proposed_wording"], quote=quote,
             parent_id=data["parent"], official=data["official"], client_ip=client_ip(request),
+            idempotency_key=request.headers.get("Idempotency-Key", ""),
         )
-        return Response(selectors.comment_public_record(comment), status=status.HTTP_201_CREATED)
+        headers = {"Idempotent-Replayed": "true"} if comment.replayed else None
+        return Response(selectors.comment_public_record(comment), status=status.HTTP_201_CREATED, headers=headers)
 
     @extend_schema(request=CommentEditSerializer, responses=CommentRecordSerializer)
     def partial_update(self, request, pk=None):

@@ -1,6 +1,8 @@
 """HTML forms of the comments app. They only parse; the services decide."""
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -37,10 +39,14 @@ class CommentForm(forms.Form):
     quote_start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     official = forms.BooleanField(label=_("Official reply of the commission"), required=False)
+    # One key per form shown: sending it twice (a reload, a retry after an error page) makes one comment.
+    idempotency_key = forms.CharField(required=False, max_length=255, widget=forms.HiddenInput)
 
     def __init__(self, *args, provisions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provision"].choices = list(provisions)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
 
     def clean(self):
         cleaned = super().clean()

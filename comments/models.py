@@ -125,6 +125,29 @@ class Comment(models.Model):
         return self.withdrawn_at is not None
 
 
+class SubmissionKey(models.Model):
+    """The Idempotency-Key a client sent with a comment (the API's header, the HTML form's hidden field).
+
+    A comment can be committed while its client sees an error: the response lost on the way, the
+    connection cut by a restart. The client sends it again with the same key and gets the receipt of
+    the comment it already made instead of a second comment. Written in the comment's transaction;
+    `request_hash` covers what was asked, so that a key sent again with other words is refused.
+    """
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    comment = models.OneToOneField(Comment, on_delete=models.PROTECT, related_name="submission_key")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # Two requests with one key, sent at once, make one comment: the second waits for the first's commit.
+        constraints = [models.UniqueConstraint(fields=["author", "key"], name="submission_key_once_per_author")]
+
+    def __str__(self) -> str:
+        return f"Key {self.key} of comment {self.comment_id}"
+
+
 class CommentRevision(models.Model):
     """A previous text of an edited comment, kept for the record."""
 

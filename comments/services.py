@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from comments import selectors, storage
+from comments import idempotency, selectors, storage
 from comments.campaigns.services import campaigns_assign_soon, comment_campaign_refresh
 from comments.notifications.services import outbox_send_soon
 from comments.models import (
@@ -66,14 +66,28 @@ def comment_submit(
     parent_id: int | None = None,
     official: bool = False,
     client_ip: str | None = None,
+    idempotency_key: str = "",
 ) -> Comment:
     """Accept a comment on one provision of a published version while its comment phase is open.
 
-    Returns the saved comment with its receipt; raises ApplicationError (400/403/404/429) otherwise.
+    Returns the saved comment with its receipt; raises ApplicationError (400/403/404/422/429) otherwise.
+    With an `idempotency_key` the author already made a comment with, it returns that comment (with
+    `replayed` set) and writes nothing, even if the phase has closed since: the client is retrying a
+    submission whose answer it did not get (comments/idempotency.py).
     """
     body, proposed_wording = body.strip(), proposed_wording.strip()
     if official and parent_id is not None:
         stance = ""  # the commission's answer takes no position: it is shown as the answer, never as a stance
+    if idempotency_key:
+        _check_signed_in(author)
+        idempotency.submission_key_check(idempotency_key)
+        request_hash = idempotency.submission_request_hash(
+            provision=provision_id, body=body, stance=stance, language=language, proposed_wording=proposed_wording,
+            quote=quote, parent=parent_id, official=official,
+        )
+        earlier = idempotency.submission_earlier(author_id=author.pk, key=idempotency_key, request_hash=request_hash)
+        if earlier is not None:
+            return _comment_replayed(earlier)
     _check_comment_text(body=body, stance=stance, language=language, proposed_wording=proposed_wording, is_reply=parent_id is not None)
     quoting = bool(quote and quote.exact.strip())
     context = _check_context(
@@ -109,9 +123,29 @@ def comment_submit(
         comment.quote_exact, comment.quote_prefix, comment.quote_suffix = span.exact, span.prefix, span.suffix
         comment.quote_start, comment.quote_end = span.start, span.end
         comment.quote_language = context.quoted_language  # the language of the text the words were found in
-    storage.comment_store(comment, receipt_email=context.receipt_email, consultation_slug=phase.consultation.slug)
+    if not idempotency_key:
+        storage.comment_store(comment, receipt_email=context.receipt_email, consultation_slug=phase.consultation.slug)
+    else:
+        try:
+            with transaction.atomic():
+                storage.comment_store(comment, receipt_email=context.receipt_email, consultation_slug=phase.consultation.slug)
+                idempotency.submission_key_record(
+                    author_id=author.pk, key=idempotency_key, request_hash=request_hash, comment_id=comment.pk
+                )
+        except IntegrityError:  # the same submission sent twice at once: the other one made the comment
+            earlier = idempotency.submission_earlier(author_id=author.pk, key=idempotency_key, request_hash=request_hash)
+            if earlier is None:
+                raise
+            return _comment_replayed(earlier)
     outbox_send_soon()
     campaigns_assign_soon()
+    comment.replayed = False
+    return comment
+
+
+def _comment_replayed(comment_id: int) -> Comment:
+    comment = selectors.comment_get(comment_id=comment_id)
+    comment.replayed = True
     return comment
 
 

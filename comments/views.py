@@ -5,6 +5,8 @@ Views parse the request, call one service or selector, and render or redirect.
 """
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +22,7 @@ from comments.chain import selectors as chain_selectors
 from comments.moderation import selectors as moderation_selectors
 from comments.moderation import services as moderation
 from comments.forms import CommentEditForm, CommentForm
+from comments.idempotency import KeyReused
 from comments.ratelimits import client_ip
 from config.errors import ApplicationError, NotFound, PermissionDenied
 from consult import selectors as consult_selectors
@@ -130,10 +133,17 @@ def comment_create_view(request, slug, document_slug, number, provision_path):
             parent_id=form.cleaned_data.get("parent"),
             official=form.cleaned_data.get("official", False),
             client_ip=client_ip(request),
+            idempotency_key=form.cleaned_data["idempotency_key"],
         )
     except ApplicationError as error:
         if error.status == 429:
             raise
+        if isinstance(error, KeyReused):  # sent before with other words (edited after an error page): that comment stands
+            form.data = form.data.copy()
+            form.data["idempotency_key"] = uuid.uuid4().hex  # so that sending again makes this one a comment of its own
+            error = KeyReused(_(
+                "This form was already sent with other words, and that comment is recorded. Send it again to add this one as a new comment."
+            ))
         for field, errors in error.fields.items():
             form.add_error(field if field in form.fields else ("quote_exact" if field == "quote" else None), errors)
         if not error.fields:
