@@ -326,3 +326,4 @@ from comments.concerns.models import (  # noqa: E402,F401  the concerns' models 
 from comments.campaigns.models import Campaign, CommentFingerprint  # noqa: E402,F401  as the concerns' models
 from comments.notifications.models import VersionNotices  # noqa: E402,F401  as the concerns' models
 from comments.digests.models import DigestFile, DigestReport  # noqa: E402,F401  as the concerns' models
+from comments.counting import ProvisionCommentCount  # noqa: E402,F401  as the concerns' models

@@ -16,7 +16,6 @@ from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Count,
     Func,
     Prefetch,
     Q,
@@ -27,7 +26,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comments.models import Comment, Endorsement
+from comments.models import Comment, Endorsement, ProvisionCommentCount
 from config.errors import ApplicationError, NotFound
 from consult.models import Consultation, Participant, Phase
 from drafts.models import Document, DraftVersion, Provision, ProvisionText
@@ -166,22 +165,15 @@ def _cursor_of(comment: Comment) -> str:
 
 
 def comment_counts_for_version(*, version: DraftVersion, provision_ids: QuerySet | None = None) -> dict[int, ProvisionCommentCounts]:
-    """Comment counts per provision of a version (or of those provisions of it), by status: one GROUP BY query."""
-    comments = Comment.objects.filter(version=version)
+    """Comment counts per provision of a version (or of those provisions of it), by status: one query of
+    comments.counting's rows, one per provision, however many comments they count."""
+    rows = ProvisionCommentCount.objects.filter(version=version)
     if provision_ids is not None:
-        comments = comments.filter(provision_id__in=provision_ids)
-    rows = (
-        comments
-        .values("provision_id")
-        .annotate(
-            published=Count("status", filter=Q(status=Comment.Status.PUBLISHED)),
-            hidden=Count("status", filter=Q(status=Comment.Status.HIDDEN)),
-            withdrawn=Count("status", filter=Q(status=Comment.Status.WITHDRAWN)),
-        )
-        .order_by()
-    )
+        rows = rows.filter(provision_id__in=provision_ids)
     return {
-        row["provision_id"]: ProvisionCommentCounts(row["published"], row["hidden"], row["withdrawn"]) for row in rows
+        provision_id: ProvisionCommentCounts(published, hidden, withdrawn)
+        for provision_id, published, hidden, withdrawn in rows.values_list("provision_id", "published", "hidden", "withdrawn")
+        if published or hidden or withdrawn
     }
 
 
