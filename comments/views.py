@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from comments import selectors, services
+from comments import page_cache, selectors, services
 from comments.chain import selectors as chain_selectors
 from comments.moderation import selectors as moderation_selectors
 from comments.moderation import services as moderation
@@ -36,31 +36,45 @@ ORDER_LABELS = {"newest": gettext_lazy("Newest"), "oldest": gettext_lazy("Oldest
 
 
 def version_reader_view(request, slug, document_slug, number):
+    """The draft's text with its comment counts. The live parts (counts, open phases, comments on removed
+    provisions, the versions around it) are read for every request and stamp the page; the text tree is built
+    only when the page is rendered, which for a visitor happens once per stamp (comments.page_cache)."""
     consultation, document, version = _reader_context(slug, document_slug, number, reader=request.user)
     language = _text_language(request, version)
-    tree = draft_selectors.provision_tree_for_version(version=version, language=language)
-    previous_version = draft_selectors.draft_version_previous(version=version)
-    changed_marks = (
-        draft_selectors.version_changed_articles(old_version=previous_version, new_version=version) if previous_version else {}
-    )
-    return render(
-        request,
-        "comments/version_reader.html",
-        {
+    versions = _public_versions(consultation, document)
+    live = {
+        "counts": selectors.comment_counts_by_subtree(version=version),
+        **_comment_phases(consultation, document, version),
+        "removed_comments": list(selectors.comments_on_removed_provisions(version=version)[:50]),
+    }
+
+    def context() -> dict:
+        tree = draft_selectors.provision_tree_for_version(version=version, language=language)
+        previous_version = draft_selectors.draft_version_previous(version=version)
+        changed_marks = (
+            draft_selectors.version_changed_articles(old_version=previous_version, new_version=version) if previous_version else {}
+        )
+        return {
             "consultation": consultation,
             "document": document,
             "version": version,
-            "versions": _public_versions(consultation, document),
+            "versions": versions,
             "language": language,
             "languages": draft_selectors.version_text_languages(version=version),
             "tree": tree,
-            "counts": selectors.comment_counts_by_subtree(version=version),
-            **_comment_phases(consultation, document, version),
-            "removed_comments": selectors.comments_on_removed_provisions(version=version)[:50],
+            **live,
             "previous_version": previous_version,
             "changed_marks": changed_marks,
-        },
+        }
+
+    stamp = (
+        language, consultation.pk, consultation.local_title, document.pk, document.title, version.pk, version.status,
+        [(other.pk, other.number, other.status, other.local_label) for other in versions],
+        sorted((pk, c.own, c.published, c.hidden) for pk, c in live["counts"].items()),
+        [(phase.pk, phase.version_id, phase.closes_at) for phase in live["open_phases"]],
+        [(c.pk, c.status, c.edited_at) for c in live["removed_comments"]],
     )
+    return page_cache.page_render(request, "comments/version_reader.html", version=version, stamp=stamp, context=context)
 
 
 def provision_detail_view(request, slug, document_slug, number, provision_path, form=None, status=200):

@@ -152,6 +152,9 @@ COMMENT_RATE_LIMITS = {
 }
 # The comment window: an author may correct a comment this long after sending it, unless moderated.
 COMMENT_EDIT_WINDOW_SECONDS = 15 * 60
+# How long the anonymous rendering of a published version's reader page is kept (comments.page_cache); 0 turns the
+# cache off. Its key holds the live counts, so a new comment is shown at once whatever this is.
+READER_CACHE_SECONDS = env.int("READER_CACHE_SECONDS", default=10 * 60)
 # E-mail that fails is tried again after 1, 2, 4, 8 … times this delay, then marked failed (comments.notifications).
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 OUTBOX_RETRY_DELAY_SECONDS = env.float("OUTBOX_RETRY_DELAY_SECONDS", default=60)
