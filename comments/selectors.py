@@ -309,7 +309,7 @@ SUBMISSION_CONTEXT_SQL = """
            pa.id, pa.display_name, pa.submitter_type, pa.organisation_name,
            (SELECT e.email FROM {email} e WHERE e.user_id = %(user)s AND e.verified
             ORDER BY e."primary" DESC, e.id LIMIT 1),
-           t.text, t.language
+           COALESCE(tq.text, ta.text), COALESCE(tq.language, ta.language)
     FROM {provision} p
     JOIN {version} v ON v.id = p.version_id
     JOIN {document} d ON d.id = v.document_id
@@ -320,13 +320,12 @@ SUBMISSION_CONTEXT_SQL = """
     LEFT JOIN {consultation} c ON c.id = ph.consultation_id
     LEFT JOIN {participant} pa ON pa.user_id = %(user)s
     -- The text in the quote's language; where the provision has none (not translated yet), the reader showed the
-    -- authoritative text in its place, and the words were quoted from that.
-    LEFT JOIN LATERAL (
-        SELECT x.text, x.language FROM {text} x
-        WHERE %(with_quote)s AND x.provision_id = p.id
-          AND x.language IN (COALESCE(%(quote_language)s, d.authoritative_language), d.authoritative_language)
-        ORDER BY x.language = d.authoritative_language
-        LIMIT 1) t ON TRUE
+    -- authoritative text in its place, and the words were quoted from that. Two joins, not LATERAL: SQLite runs
+    -- this too (make run).
+    LEFT JOIN {text} tq ON %(with_quote)s AND tq.provision_id = p.id
+        AND tq.language = COALESCE(%(quote_language)s, d.authoritative_language)
+    LEFT JOIN {text} ta ON %(with_quote)s AND tq.id IS NULL AND ta.provision_id = p.id
+        AND ta.language = d.authoritative_language
     WHERE p.id = %(provision)s
 """.format(
     email=EmailAddress._meta.db_table, provision=Provision._meta.db_table, version=DraftVersion._meta.db_table,
