@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.cache import cache
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
 from django.db.models import (
@@ -42,6 +43,7 @@ ORDERINGS = {
     "endorsed": ("-endorsement_count", "-id"),
 }
 CURSOR_FIELDS = ("endorsement_count", "id")
+PARENTS_CACHE_SECONDS = 24 * 3600
 _CURSOR = re.compile(r"(\d{1,18})\.(\d{1,18})", re.ASCII)  # below 2**63: a PostgreSQL bigint
 
 
@@ -198,7 +200,7 @@ def comment_counts_by_subtree(*, version: DraftVersion, within: Provision | None
     own = comment_counts_for_version(version=version, provision_ids=subtree)
     if not own:
         return {}
-    parents = dict((version.provisions.all() if subtree is None else subtree).values_list("id", "parent_id"))
+    parents = _provision_parents(version=version) if subtree is None else dict(subtree.values_list("id", "parent_id"))
     if within is not None:
         parents[within.pk] = None  # the walk up stops at `within`
     published: dict[int, int] = {}
@@ -213,6 +215,19 @@ def comment_counts_by_subtree(*, version: DraftVersion, within: Provision | None
         provision_id: SubtreeCommentCounts(own.get(provision_id, ProvisionCommentCounts()), published[provision_id], hidden[provision_id])
         for provision_id in published
     }
+
+
+def _provision_parents(*, version: DraftVersion) -> dict[int, int | None]:
+    """Each provision's parent: for a public version, from the cache (its tree never changes once published),
+    so that the reader page's counts are one query on every request."""
+    if version.status == DraftVersion.Status.PREPARING:
+        return dict(version.provisions.values_list("id", "parent_id"))
+    key = f"provision-parents:{version.pk}"
+    parents = cache.get(key)
+    if parents is None:
+        parents = dict(version.provisions.values_list("id", "parent_id"))
+        cache.set(key, parents, PARENTS_CACHE_SECONDS)
+    return parents
 
 
 class _BodySearchVector(Func):

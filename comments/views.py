@@ -78,26 +78,36 @@ def version_reader_view(request, slug, document_slug, number):
 
 
 def provision_detail_view(request, slug, document_slug, number, provision_path, form=None, status=200):
+    """A provision (an article with its paragraphs) and what people said about it. Its comments, counts and
+    the phases are read for every request and stamp the page; a visitor's first page of comments in each
+    order is rendered once per stamp (comments.page_cache), the text around them with it."""
     consultation, document, version = _reader_context(slug, document_slug, number, reader=request.user)
     language = _text_language(request, version)
     node = draft_selectors.provision_get(version=version, path=provision_path.strip("/"), language=language)
-    previous, following = draft_selectors.provision_neighbours(provision=node.provision)
     order = request.GET.get("order") if request.GET.get("order") in selectors.ORDERINGS else "newest"
     page = selectors.comment_list_for_provision(provision=node.provision, order=order, cursor=request.GET.get("after"))
     blocked = _comment_blocked(request.user, node.provision.pk)
-    ancestors = draft_selectors.provision_ancestors(provision=node.provision)
-    citations = _provision_citations(node, ancestors)
-    if form is None and blocked is None:
-        form = CommentForm(provisions=_provision_choices(node, citations), initial={"provision": node.provision.pk})
     carried = selectors.comments_carried_forward(provision=node.provision)
-    # The neighbours and the earlier versions' provisions are named away from their article too.
-    citations |= draft_selectors.provision_citations(
-        provisions=[previous, following, *(item.comment.provision for item in carried)], language=get_language() or settings.LANGUAGE_CODE
-    )
-    return render(
-        request,
-        "comments/provision_detail.html",
-        {
+    live = {
+        "page": page,
+        "counts": selectors.comment_counts_by_subtree(version=version, within=node.provision),
+        "blocked": blocked,
+        **_comment_phases(consultation, document, version),
+        "carried": carried,
+    }
+
+    def context() -> dict:
+        previous, following = draft_selectors.provision_neighbours(provision=node.provision)
+        ancestors = draft_selectors.provision_ancestors(provision=node.provision)
+        citations = _provision_citations(node, ancestors)
+        comment_form = form
+        if comment_form is None and blocked is None:
+            comment_form = CommentForm(provisions=_provision_choices(node, citations), initial={"provision": node.provision.pk})
+        # The neighbours and the earlier versions' provisions are named away from their article too.
+        citations |= draft_selectors.provision_citations(
+            provisions=[previous, following, *(item.comment.provision for item in carried)], language=get_language() or settings.LANGUAGE_CODE
+        )
+        return {
             "consultation": consultation,
             "document": document,
             "version": version,
@@ -110,20 +120,33 @@ def provision_detail_view(request, slug, document_slug, number, provision_path, 
             "parallel": draft_selectors.provision_parallel_texts(provision=node.provision),
             "previous": previous,
             "following": following,
-            "page": page,
             "order": order,
             "order_labels": ORDER_LABELS,
-            "counts": selectors.comment_counts_by_subtree(version=version, within=node.provision),
-            "form": form,
-            "blocked": blocked,
+            "form": comment_form,
             # One query for the page, however many comments: the flag the commission's buttons are shown by.
             "acts_for_commission": consult_selectors.can_act_for_commission(user=request.user, consultation=consultation),
-            **_comment_phases(consultation, document, version),
-            "carried": carried,
             "is_followed": consult_selectors.provision_is_followed(user=request.user, provision=node.provision),
-        },
-        status=status,
+            **live,
+        }
+
+    if form is not None or status != 200 or blocked is None:  # a form holds its own key: never shared
+        return render(request, "comments/provision_detail.html", context(), status=status)
+    stamp = (
+        language, order, consultation.pk, consultation.local_title, document.pk, document.title, version.pk, version.status,
+        node.provision.pk, blocked.code, str(blocked.message), page.next_cursor, page.previous_cursor,
+        [_comment_state(comment) for row in page.comments for comment in (row, *row.replies.all())],
+        sorted((pk, c.own, c.published, c.hidden) for pk, c in live["counts"].items()),
+        [(phase.pk, phase.version_id, phase.closes_at) for phase in live["open_phases"]],
+        [(*_comment_state(item.comment), item.anchor, item.current_quote) for item in carried],
     )
+    return page_cache.page_render(
+        request, "comments/provision_detail.html", version=version, stamp=stamp, context=context, parameters=frozenset({"lang", "order"})
+    )
+
+
+def _comment_state(comment) -> tuple:
+    """What of a comment can change after it is written, and so what a cached page of it depends on."""
+    return (comment.pk, comment.status, comment.edited_at, comment.withdrawn_at, comment.moderated_at, comment.endorsement_count)
 
 
 @require_POST

@@ -123,3 +123,44 @@ def test_a_preview_of_a_version_being_prepared_is_never_cached(client, demo, mak
 def test_the_cache_can_be_turned_off(client, demo, settings):
     settings.READER_CACHE_SECONDS = 0
     assert "ETag" not in client.get(READER)
+
+
+ARTICLE = READER + "p/II/25/"
+
+
+def test_an_article_page_is_revalidated_and_shows_each_change_at_once(client, demo, draft_provision, aigerim, make_participant, member):
+    """Every change a comment can go through after it is written changes the article's page (and its ETag)."""
+    from comments.moderation import services as moderation
+
+    comment = services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="Shown at once.", stance="oppose", language="en")
+    first = client.get(ARTICLE)
+    assert first.status_code == 200 and "Shown at once." in first.content.decode()
+    assert client.get(ARTICLE, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    etags = {first["ETag"]}
+    changes = [
+        lambda: services.comment_edit(comment_id=comment.pk, author=aigerim, body="Corrected at once."),
+        lambda: services.comment_endorse(comment_id=comment.pk, user=make_participant("Endorser")),
+        lambda: moderation.comment_hide(comment_id=comment.pk, moderator=member, reason="Off topic."),
+        lambda: services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="A second one.", stance="support", language="en"),
+    ]
+    for change in changes:
+        change()
+        response = client.get(ARTICLE, HTTP_IF_NONE_MATCH=", ".join(etags))
+        assert response.status_code == 200 and response["ETag"] not in etags
+        etags.add(response["ETag"])
+    page = response.content.decode()
+    assert "A second one." in page and "Off topic." in page and "Corrected at once." not in page
+
+
+def test_an_article_page_in_each_order_and_language_is_its_own(client, demo, draft_provision, aigerim):
+    services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="Ordered.", stance="oppose", language="en")
+    pages = {(order, lang): client.get(ARTICLE, {"order": order, "lang": lang}) for order in ("newest", "endorsed") for lang in ("en", "ru")}
+    assert len({response["ETag"] for response in pages.values()}) == 4
+    assert '<html lang="en"' in pages["newest", "ru"].content.decode() and 'lang="ru"' in pages["newest", "ru"].content.decode()
+
+
+def test_a_deeper_page_of_comments_and_a_signed_in_reader_are_rendered_each_time(client, demo, comments):
+    deeper = client.get(ARTICLE, {"after": f"0.{comments[-1].pk}"})
+    assert deeper.status_code == 200 and "ETag" not in deeper
+    client.force_login(comments[0].author)
+    assert "ETag" not in client.get(ARTICLE)
