@@ -35,6 +35,10 @@ def demo_consultation_load(*, admin_password: str | None = None) -> Consultation
         admin = _demo_admin(admin_password)
         consultation = services.consultation_create(
             title="Constitutional reform of the Republic of Tarvania",
+            title_translations={
+                "kk": "Тарвания Республикасының конституциялық реформасы",
+                "ru": "Конституционная реформа Республики Тарвания",
+            },
             slug=DEMO_SLUG,
             description=(
                 "The Constitutional Commission invites everyone to comment on draft 1 of the new Constitution "
@@ -57,14 +61,10 @@ def demo_consultation_load(*, admin_password: str | None = None) -> Consultation
         for document in (constitution, law):
             services.consultation_document_add(consultation=consultation, document=document)
 
-        _demo_version(
-            constitution, 0, "Baseline: the Constitution in force",
-            {"en": "constitution_v0.en.md", "kk": "constitution_v0.kk.md"}, admin,
-        )
-        draft = _demo_version(constitution, 1, "Draft 1", _demo_translations(1), admin)
-        law_draft = _demo_version(
-            law, 1, "Draft 1", {"en": "referendum_law_v1.en.md", "kk": "referendum_law_v1.kk.md"}, admin
-        )
+        # Labels left to the import, which names each version in every interface language ("Draft 1", "1-жоба").
+        _demo_version(constitution, 0, "", {"en": "constitution_v0.en.md", "kk": "constitution_v0.kk.md"}, admin)
+        draft = _demo_version(constitution, 1, "", _demo_translations(1), admin)
+        law_draft = _demo_version(law, 1, "", {"en": "referendum_law_v1.en.md", "kk": "referendum_law_v1.kk.md"}, admin)
         _demo_phases(consultation, draft, law_draft)
         if admin:
             _demo_commission(consultation, admin)
@@ -166,7 +166,7 @@ def demo_next_draft_publish(*, consultation: Consultation) -> DraftVersion:
         chair = CommissionMembership.objects.filter(consultation=consultation, role=CommissionMembership.Role.CHAIR).first()
         by = chair.user if chair else None
         draft_1 = constitution.versions.get(number=1)
-        draft_2 = _demo_version(constitution, 2, "Draft 2", _demo_translations(2), by, publish=False)
+        draft_2 = _demo_version(constitution, 2, "", _demo_translations(2), by, publish=False)
         # Aligned here, not by a worker, so that the commission can link its decisions to the changed words at once.
         draft_services.alignment_run(alignment_id=Alignment.objects.get(old_version=draft_1, new_version=draft_2).pk)
         # Published as an admin publishes a version (the consult admin's publish page): draft 1's comment phase
