@@ -16,7 +16,7 @@ from consult.models import Consultation, Phase
     opens_at="2026-01-05T09:00:00+05:00", closes_at="2026-02-05T18:00:00+05:00", state="open",
 )
 class PhaseSerializer(serializers.ModelSerializer):
-    version = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The id of the version commented on during this phase, if any.")
+    version = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, help_text="The id of the version commented on during this phase, if any.")
     version_number = serializers.IntegerField(source="version.number", read_only=True, allow_null=True, help_text="That version's number.")
     state = serializers.CharField(read_only=True, help_text="upcoming, open or closed, now.")
 

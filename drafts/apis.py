@@ -100,7 +100,7 @@ class VersionSerializer(serializers.ModelSerializer):
 class ProvisionSerializer(serializers.ModelSerializer):
     version = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The id of its version.")
     lineage = serializers.PrimaryKeyRelatedField(read_only=True, help_text="Its identity across versions, whatever its number.")
-    parent = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The id of the provision it is part of; null at the top.")
+    parent = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, help_text="The id of the provision it is part of; null at the top.")
     document = serializers.SlugRelatedField(source="version.document", slug_field="slug", read_only=True, help_text="The document's slug.")
     version_number = serializers.IntegerField(source="version.number", read_only=True, help_text="Its version's number.")
     texts = serializers.SerializerMethodField(help_text="Its heading and text in each language it has, by language code.")
@@ -443,13 +443,13 @@ class VersionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ProvisionFilter(django_filters.FilterSet):
-    version = IdFilter(field_name="version_id", help_text="A version's id (as a provision's `version` holds it).")
+    version = IdFilter(field_name="version", help_text="A version's id (as a provision's `version` holds it).")
     document = django_filters.CharFilter(field_name="version__document__slug", help_text="A document's slug.")
     kind = django_filters.ChoiceFilter(choices=Provision.Kind.choices, help_text="Only provisions of this kind.")
     number = django_filters.CharFilter(help_text='A number as printed: "10", "10-1", "IV".')
-    lineage = IdFilter(field_name="lineage_id", help_text="A lineage's id: the same provision in every version.")
+    lineage = IdFilter(field_name="lineage", help_text="A lineage's id: the same provision in every version.")
     path = django_filters.CharFilter(help_text='A path, e.g. "II/25/1".')
-    parent = IdFilter(field_name="parent_id", help_text="The id of the provision they are part of.")
+    parent = IdFilter(field_name="parent", help_text="The id of the provision they are part of.")
     search = django_filters.CharFilter(method="filter_search", help_text="Words that the heading or text contains, any language.")
 
     class Meta:

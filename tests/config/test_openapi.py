@@ -118,3 +118,46 @@ def test_the_comparison_answers_in_the_shape_its_schema_gives(schema, demo, admi
     failed = admin.get(url, pair)
     assert failed.status_code == 409 and set(failed.json()) == properties("ComparisonUnavailable")
     assert set(APIClient().get(url, pair).json()) == properties("ComparisonUnavailable") - {"error", "attempts"}
+
+
+@pytest.mark.parametrize(("component", "field"), [("Phase", "version"), ("Provision", "parent")])
+def test_a_field_that_can_be_null_is_marked_nullable(schema, component, field):
+    """A phase without a version and a top-level provision answer null: a client generated from the schema
+    (or schemathesis, tests/api/test_fuzz.py) would otherwise refuse the answer."""
+    assert schema["components"]["schemas"][component]["properties"][field]["nullable"] is True
+
+
+def test_a_version_tree_is_documented_as_the_plain_list_it_is(schema):
+    operation = schema["paths"]["/api/v1/versions/{id}/tree/"]["get"]
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "array"
+    assert {parameter["name"] for parameter in operation["parameters"]} == {"id", "language"}
+
+
+def test_a_correction_needs_no_field_it_does_not_change(schema):
+    patch = schema["paths"]["/api/v1/comments/{id}/"]["patch"]["requestBody"]["content"]["application/json"]["schema"]
+    assert "required" not in schema["components"]["schemas"][patch["$ref"].rsplit("/", 1)[-1]]
+
+
+def test_id_filters_are_integers(schema):
+    parameters = {
+        (path, parameter["name"]): parameter["schema"]
+        for path in ("/api/v1/provisions/", "/api/v1/versions/", "/api/v1/comments/")
+        for parameter in schema["paths"][path]["get"]["parameters"]
+    }
+    for key in [("/api/v1/provisions/", "version"), ("/api/v1/provisions/", "parent"), ("/api/v1/provisions/", "lineage"),
+                ("/api/v1/comments/", "provision"), ("/api/v1/versions/", "number")]:
+        assert parameters[key]["type"] == "integer", key
+
+
+def test_the_provision_id_filters_match_and_refuse_what_is_not_an_id(demo):
+    """The filters name the relation (not its "_id" column) so that drf-spectacular types them as integers."""
+    client = APIClient()
+    version = client.get("/api/v1/versions/", {"number": 1, "document": "constitution"}).json()["results"][0]["id"]
+    provisions = client.get("/api/v1/provisions/", {"version": version, "page_size": 5}).json()["results"]
+    assert provisions and {p["version"] for p in provisions} == {version}
+    children = client.get("/api/v1/provisions/", {"parent": provisions[1]["id"]}).json()["results"]
+    assert all(child["parent"] == provisions[1]["id"] for child in children)
+    assert client.get("/api/v1/provisions/", {"lineage": provisions[0]["lineage"]}).json()["results"]
+    refused = client.get("/api/v1/provisions/", {"version": "1.5"})
+    assert refused.status_code == 400 and refused.json()["fields"] == {"version": ["Enter a whole number."]}
+
