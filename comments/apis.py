@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -219,6 +219,7 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     permission_classes = [permissions.AllowAny]
     filter_backends = [DjangoFilterBackend]
     filterset_class = CommentFilter
+    lookup_value_regex = r"\d{1,18}"  # anything else is no comment: a 404 from the router, never int() failing
 
     def get_queryset(self):
         return selectors.comment_public_queryset()
@@ -235,8 +236,6 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(responses=CommentDetailSerializer)
     def retrieve(self, request, pk=None):
         """One comment, with `revisions`: the earlier texts of a corrected comment (its first one is what the receipt hashed)."""
-        if not str(pk).isdigit():
-            raise Http404
         return Response(CommentDetailSerializer(selectors.comment_get(comment_id=int(pk))).data)
 
     @extend_schema(
