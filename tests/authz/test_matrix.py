@@ -495,3 +495,20 @@ def test_each_role_gets_the_expected_answer_and_effect(area_name, world, db, cap
                     print(f'{case.method:6} {case.path:70} "{" ".join(observed)}" writes="{observed_writes}" {time.monotonic() - started:.1f}s')
     print(f"authorisation matrix, {area_name}: {len({p for p, _r in checked})} routes × {len(ROLES)} roles = {len(checked)} checked")
     assert not failures, "\n".join(failures)
+
+
+def test_the_effect_check_sees_a_write_and_only_a_lasting_one(world, db):
+    """The matrix's "changed nothing" is only as good as this: a row written is seen, a write undone is not."""
+    from django.contrib.auth.models import Group
+
+    effects = Effects()
+
+    def undone():
+        with transaction.atomic():
+            Group.objects.create(name="Matrix undone")
+            transaction.set_rollback(True)
+
+    assert effects.measure(lambda: Group.objects.create(name="Matrix written"))[1] == ["auth_group"]
+    assert effects.measure(lambda: Group.objects.filter(name="Matrix group").update(name="Matrix renamed"))[1] == ["auth_group"]
+    assert effects.measure(undone)[1] == []
+    assert not Group.objects.filter(name__in=["Matrix written", "Matrix renamed"]).exists()  # each case was rolled back
