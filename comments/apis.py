@@ -24,6 +24,7 @@ from comments.moderation import services as moderation
 from comments.ratelimits import client_ip
 from config.api.negotiation import FileContentNegotiation
 from config.api.openapi import field_examples
+from config.api.throttles import with_export_throttle
 from config.api.pagination import IdCursorPagination, KeysetPage, KeysetPagination
 from config.errors import ApplicationError
 from config.spreadsheets import spreadsheet_safe
@@ -460,6 +461,7 @@ class _CommentExportView(GenericAPIView):
     pagination_class = None
     serializer_class = CommentRecordSerializer
     content_negotiation_class = FileContentNegotiation
+    throttle_classes = with_export_throttle()  # a whole consultation per request: a few per hour and address
 
     def get_queryset(self):
         return selectors.comment_public_queryset()

@@ -33,6 +33,13 @@ class PermissionDenied(ApplicationError):
     status = 403
 
 
+class RequestTooLarge(ApplicationError):
+    """A request body over DATA_UPLOAD_MAX_MEMORY_SIZE: refused before it is read further."""
+
+    code = "too_large"
+    status = 413
+
+
 class ServiceUnavailable(ApplicationError):
     """A service the request needs (the database) cannot be reached: nothing was done, try again shortly."""
 

@@ -7,12 +7,17 @@ so that a service error never surfaces as a 500:
 - under /api/ (the views that are not DRF's, such as the exports) they, Http404 and PermissionDenied
   become the API's JSON error shape instead;
 - elsewhere Http404 and PermissionDenied are left to Django (404.html, 403);
-- a request whose path or query holds a NUL character is refused (400) before any view sees it.
+- a request whose path or query holds a NUL character is refused (400) before any view sees it, and so
+  is a form whose fields are not valid UTF-8 (Django would quietly turn the bytes into U+FFFD and store
+  them; the API's JSON parser refuses them).
 Under ATOMIC_REQUESTS the view's transaction has already been rolled back when this runs: the
 exception went through it.
 """
 from __future__ import annotations
 
+from urllib.parse import unquote_to_bytes
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -30,6 +35,8 @@ class ApplicationErrorMiddleware:
     def __call__(self, request):
         if _has_nul(request):
             return self._response(request, ApplicationError(_("The address contains a NUL character."), code="nul_character"))
+        if _form_not_utf8(request):
+            return self._response(request, ApplicationError(_("The form was not sent in UTF-8."), code="invalid_encoding"))
         return self.get_response(request)
 
     def process_exception(self, request, exception):
@@ -62,3 +69,18 @@ def unavailable_page(error: ServiceUnavailable) -> HttpResponse:
 def _has_nul(request) -> bool:
     """A NUL in the path or a query value: no text column can hold it (PostgreSQL refuses it), so no view should see it."""
     return "\x00" in request.path or any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists())
+
+
+def _form_not_utf8(request) -> bool:
+    """A URL-encoded form (the site's forms) whose fields, once unquoted, are not valid UTF-8. Only a form in
+    UTF-8, the site's charset, is checked: a client that names another charset is decoded in it by Django."""
+    if request.method != "POST" or request.content_type != "application/x-www-form-urlencoded":
+        return False
+    if (request.encoding or settings.DEFAULT_CHARSET).lower().replace("_", "-") not in ("utf-8", "utf8"):
+        return False
+    try:
+        for field in request.body.split(b"&"):
+            unquote_to_bytes(field.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False

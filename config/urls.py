@@ -57,3 +57,5 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler500 = "config.views.server_error"
+handler404 = "config.views.page_not_found"
+handler400 = "config.views.bad_request"

@@ -3,9 +3,9 @@
 The platform's ApplicationError gives its own status and code. Django's own exceptions are put in the
 same vocabulary first (`application_error_from_django`, which the HTML middleware uses too): a
 ValidationError is a 400 "invalid" with its fields, Http404 a 404 "not_found", PermissionDenied a 403
-"permission_denied". DRF's exceptions keep their status and code. Every handled error marks the
-request's transaction for rollback (under ATOMIC_REQUESTS), as DRF's own handler does; anything else
-is not handled here and becomes a 500.
+"permission_denied", a body over the size limit a 413 "too_large". DRF's exceptions keep their status
+and code. Every handled error marks the request's transaction for rollback (under ATOMIC_REQUESTS), as
+DRF's own handler does; anything else is not handled here and becomes a 500.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -20,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler, set_rollback
 
+from config.api.parsers import request_too_large
 from config.errors import ApplicationError, NotFound, PermissionDenied, ServiceUnavailable
 
 # The database restarting or out of reach: a connection refused, lost mid-request, or closed under us.
@@ -58,6 +60,8 @@ def application_error_from_django(exc: Exception) -> ApplicationError | None:
         return PermissionDenied(message)
     if isinstance(exc, DATABASE_UNREACHABLE):
         return database_unreachable()
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
+        return request_too_large()
     return None
 
 

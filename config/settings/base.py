@@ -255,6 +255,12 @@ REST_FRAMEWORK = {
     },
     # Which address is the client's: without a proxy REMOTE_ADDR, never a spoofable X-Forwarded-For.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    # JSON with a size limit and a depth limit (a body nested 1,000 deep was a 500); forms as DRF's defaults.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.api.parsers.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.DefaultPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "config.api.exception_handlers.application_exception_handler",
