@@ -22,6 +22,7 @@ from comments.filters import CommentFilter
 from comments.models import Comment, Concern, ConcernEvent, NormReference
 from config.api.negotiation import FileContentNegotiation
 from config.api.openapi import field_examples
+from config.api.throttles import with_export_throttle
 from config.errors import NotFound, PermissionDenied
 from consult import selectors as consult_selectors
 from consult.selectors import participant_display_name
@@ -456,6 +457,7 @@ class _TableExportView(GenericAPIView):
     content_negotiation_class = FileContentNegotiation
     pagination_class = None
     filter_backends = []
+    throttle_classes = with_export_throttle()  # a whole consultation per request: a few per hour and address
 
 
 class SummaryTableExportView(_TableExportView):

@@ -8,6 +8,7 @@ a scope of their own, per address whoever asks. The cache ignores a Redis that i
 from __future__ import annotations
 
 from rest_framework import throttling
+from rest_framework.settings import api_settings
 
 
 class AnonThrottle(throttling.AnonRateThrottle):
@@ -25,3 +26,8 @@ class ExportThrottle(throttling.SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def with_export_throttle() -> list:
+    """The throttles of an export view: the default ones (per address or account) and the export scope's."""
+    return [*api_settings.DEFAULT_THROTTLE_CLASSES, ExportThrottle]

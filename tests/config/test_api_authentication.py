@@ -56,3 +56,26 @@ def test_anonymous_api_use_is_throttled_with_the_error_shape(monkeypatch):
     assert client.get("/api/v1/consultations/", REMOTE_ADDR="10.0.0.9").status_code == 200
     # A forged X-Forwarded-For does not give the same address a new budget.
     assert client.get("/api/v1/consultations/", HTTP_X_FORWARDED_FOR="10.1.2.3").status_code == 429
+
+
+@pytest.mark.parametrize("path", [
+    "/api/v1/consultations/tarvania-2026/export/comments.csv",
+    "/api/v1/consultations/tarvania-2026/export/comments.jsonl",
+    "/api/v1/consultations/tarvania-2026/tables/summary.csv",
+    "/api/v1/consultations/tarvania-2026/tables/constitution/v0-v1.json",
+])
+def test_exports_have_a_limit_of_their_own_per_address(monkeypatch, demo, path):
+    """One export streams a whole consultation: the export scope limits them per address, signed in or not,
+    besides the default limits (which here are far higher)."""
+    from config.api.throttles import ExportThrottle
+
+    monkeypatch.setattr(ExportThrottle, "THROTTLE_RATES", {**ExportThrottle.THROTTLE_RATES, "export": "2/min"})
+    cache.clear()
+    client = APIClient()
+    assert [client.get(path).status_code for _request in range(2)] == [200, 200]
+    throttled = client.get(path)
+    assert throttled.status_code == 429 and throttled["Retry-After"]
+    assert throttled.json()["code"] == "throttled" and set(throttled.json()) == {"message", "code", "fields"}
+    client.force_authenticate(UserFactory(username="exporter"))
+    assert client.get(path).status_code == 429  # the same address, signed in
+    assert client.get("/api/v1/consultations/").status_code == 200  # other API use goes on
