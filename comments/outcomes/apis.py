@@ -45,7 +45,7 @@ class LaterVersionSerializer(serializers.Serializer):
     version_number=1, version_label="Draft 1", provision=1234, provision_path="II/25/1", parent=None, stance="oppose",
     status="published", moderation_reason="", body="Restrictions on grounds of 'spiritual and moral values' go too far.",
     language="en", created_at="2026-01-12T09:41:07+05:00", url="/c/tarvania-2026/constitution/v1/p/II/25/1/#comment-4521",
-    no_answer_reason=None,
+    no_answer_reason=None, withdrawn_at=None,
 )
 class MyCommentSerializer(serializers.Serializer):
     """One of the user's comments and what became of it."""
@@ -63,6 +63,9 @@ class MyCommentSerializer(serializers.Serializer):
     stance = serializers.ChoiceField(choices=Comment.Stance.choices, help_text="Its stance (empty for a reply without one).")
     status = serializers.ChoiceField(choices=Comment.Status.choices, help_text="published, hidden by moderators, or withdrawn.")
     moderation_reason = serializers.CharField(help_text="Why the moderators hid it, if they did.")
+    withdrawn_at = serializers.DateTimeField(
+        allow_null=True, help_text="When you withdrew it; null if you did not. A hidden comment you withdrew stays hidden, with its reason."
+    )
     body = serializers.CharField(help_text="Your own words (shown to you whatever the comment's status).")
     language = serializers.CharField(help_text="The language it is written in (ISO 639-1).")
     created_at = serializers.DateTimeField(help_text="When it was accepted.")
@@ -93,6 +96,7 @@ def outcome_record(outcome: selectors.CommentOutcome) -> dict:
         "stance": comment.stance,
         "status": comment.status,
         "moderation_reason": comment.moderation_reason if comment.status == Comment.Status.HIDDEN else "",
+        "withdrawn_at": comment.withdrawn_at.isoformat() if comment.withdrawn_at else None,
         "body": comment.body,
         "language": comment.language,
         "created_at": comment.created_at.isoformat(),

@@ -134,3 +134,13 @@ def test_the_counts_follow_what_the_public_sees(hidden_then_withdrawn, member, d
     assert (counts().published, counts().hidden, counts().withdrawn) == (0, 1, 0)
     moderation.comment_restore(comment_id=hidden_then_withdrawn.pk, moderator=member)
     assert (counts().published, counts().hidden, counts().withdrawn) == (0, 0, 1)
+
+
+def test_the_author_sees_both_in_their_comments(hidden_then_withdrawn, aigerim, client):
+    api = APIClient()
+    api.force_authenticate(aigerim)
+    mine = {record["id"]: record for record in api.get("/api/v1/me/comments/").json()["results"]}[hidden_then_withdrawn.pk]
+    assert (mine["status"], mine["moderation_reason"]) == ("hidden", REASON) and mine["withdrawn_at"]
+    client.force_login(aigerim)
+    page = client.get("/me/comments/").content.decode()
+    assert f"Hidden by the moderators: {REASON}" in page and "Withdrawn by you." in page
