@@ -18,6 +18,7 @@ that a browser's copy is revalidated (304) only while the token in it still work
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -27,7 +28,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.translation import get_language
+from django.utils.html import escape
+from django.utils.translation import get_language, gettext, ngettext
 
 from drafts.models import DraftVersion
 
@@ -51,16 +53,25 @@ def page_is_shared(request: HttpRequest, *, version: DraftVersion, parameters: f
 
 def page_render(
     request: HttpRequest, template: str, *, version: DraftVersion, stamp: tuple, context: Callable[[], dict],
-    parameters: frozenset[str] = frozenset({"lang"}),
+    parameters: frozenset[str] = frozenset({"lang"}), fill: Callable[[str], str] | None = None, fill_stamp: tuple = (),
 ) -> HttpResponse:
-    """The page, from the cache or rendered (and then cached), or 304 when the visitor's copy is current."""
+    """The page, from the cache or rendered (and then cached), or 304 when the visitor's copy is current.
+
+    `fill`, if given, completes the HTML on every response (the counts: counts_fill) from the live data in
+    `fill_stamp`, which names the visitor's copy (the ETag) but not the cached rendering: a new comment
+    changes the counts filled in, and the text around them is not rendered again.
+    """
+    fill = fill or (lambda html: html)
     if not page_is_shared(request, version=version, parameters=parameters):
-        return render(request, template, context())
+        response = render(request, template, context())
+        response.content = fill(response.content.decode())
+        return response
     digest = hashlib.sha256(
         repr((CACHE_GENERATION, template, request.get_full_path(), get_language(), stamp)).encode()
     ).hexdigest()[:40]
     token = get_token(request)  # the cookie's secret, masked anew: also sets the cookie for a first visit
-    etag = f'"{digest}-{hashlib.sha256(request.META["CSRF_COOKIE"].encode()).hexdigest()[:12]}"'
+    copy = hashlib.sha256(repr((digest, request.META["CSRF_COOKIE"], fill_stamp)).encode()).hexdigest()[:40]
+    etag = f'"{copy}"'
     if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
         response = HttpResponseNotModified()
     else:
@@ -69,9 +80,37 @@ def page_render(
             rendered = render(request, template, {**context(), "csrf_token": CSRF_PLACEHOLDER})
             html = rendered.content.decode()
             cache.set(CACHE_KEY_PREFIX + digest, html, settings.READER_CACHE_SECONDS)
-        response = HttpResponse(html.replace(CSRF_PLACEHOLDER, token))
+        response = HttpResponse(fill(html.replace(CSRF_PLACEHOLDER, token)))
     response["ETag"] = etag
     # Each browser keeps its own copy (it holds its CSRF token) and asks again each time: 304 while current.
     patch_cache_control(response, private=True, no_cache=True)
     patch_vary_headers(response, ["Cookie", "Accept-Language"])
     return response
+
+
+_COUNT_MARK = re.compile(r"<!--count:(article|hidden|badge):(\d+)(?::([^<>]*?))?-->")
+
+
+def counts_fill(html: str, *, counts: dict, open_phase) -> str:
+    """The reader page's comment counts, where templates/drafts/_provision.html marks them: an article's link
+    ("3 comments", else "Comment on this article" while a phase is open, else "Open this article"), its hidden
+    ones, and a paragraph's own count as a link to them. `counts` is comments.selectors.comment_counts_by_subtree's."""
+
+    def count(match: re.Match) -> str:
+        kind, provision_id, href = match[1], int(match[2]), match[3]
+        counted = counts.get(provision_id)
+        if kind == "article":
+            if counted and counted.published:
+                return escape(ngettext("%(counter)s comment", "%(counter)s comments", counted.published) % {"counter": counted.published})
+            return escape(gettext("Comment on this article") if open_phase else gettext("Open this article"))
+        if kind == "hidden":
+            if not counted or not counted.hidden:
+                return ""
+            hidden = ngettext("%(counter)s hidden by moderators", "%(counter)s hidden by moderators", counted.hidden)
+            return f' <span class="meta">({escape(hidden % {"counter": counted.hidden})})</span>'
+        if not counted or not counted.own.published:
+            return ""
+        label = ngettext("%(counter)s comment", "%(counter)s comments", counted.own.published) % {"counter": counted.own.published}
+        return f' <a class="count-badge" href="{escape(href)}">{escape(label)}</a>'
+
+    return _COUNT_MARK.sub(count, html)

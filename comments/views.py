@@ -37,8 +37,9 @@ ORDER_LABELS = {"newest": gettext_lazy("Newest"), "oldest": gettext_lazy("Oldest
 
 def version_reader_view(request, slug, document_slug, number):
     """The draft's text with its comment counts. The live parts (counts, open phases, comments on removed
-    provisions, the versions around it) are read for every request and stamp the page; the text tree is built
-    only when the page is rendered, which for a visitor happens once per stamp (comments.page_cache)."""
+    provisions, the versions around it) are read for every request; the text tree is built only when the page
+    is rendered, which for a visitor happens once per state of all but the counts, filled in on every
+    response (comments.page_cache)."""
     consultation, document, version = _reader_context(slug, document_slug, number, reader=request.user)
     language = _text_language(request, version)
     versions = _public_versions(consultation, document)
@@ -70,11 +71,15 @@ def version_reader_view(request, slug, document_slug, number):
     stamp = (
         language, consultation.pk, consultation.local_title, document.pk, document.title, version.pk, version.status,
         [(other.pk, other.number, other.status, other.local_label) for other in versions],
-        sorted((pk, c.own, c.published, c.hidden) for pk, c in live["counts"].items()),
         [(phase.pk, phase.version_id, phase.closes_at) for phase in live["open_phases"]],
         [(c.pk, c.status, c.edited_at) for c in live["removed_comments"]],
     )
-    return page_cache.page_render(request, "comments/version_reader.html", version=version, stamp=stamp, context=context)
+    counts = live["counts"]
+    return page_cache.page_render(
+        request, "comments/version_reader.html", version=version, stamp=stamp, context=context,
+        fill=lambda html: page_cache.counts_fill(html, counts=counts, open_phase=live["open_phase"]),
+        fill_stamp=tuple(sorted((pk, c.own, c.published, c.hidden) for pk, c in counts.items())),
+    )
 
 
 def provision_detail_view(request, slug, document_slug, number, provision_path, form=None, status=200):

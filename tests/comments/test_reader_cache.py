@@ -55,6 +55,21 @@ def test_a_new_comment_changes_the_counts_shown_at_once(client, demo, draft_prov
     assert _count_of(after.content.decode(), draft_provision) == "1 comment"
 
 
+def test_a_new_comment_does_not_render_the_text_again(client, demo, draft_provision, aigerim):
+    """Under a flash crowd comments keep coming: the counts are filled in on every response, the text stays cached."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(READER)
+    services.comment_submit(author=aigerim, provision_id=draft_provision.pk, body="Counted.", stance="oppose", language="en")
+    with CaptureQueriesContext(connection) as served:
+        page = Client().get(READER).content.decode()
+    assert not [q["sql"] for q in served.captured_queries if "drafts_provisiontext" in q["sql"]]
+    assert _count_of(page, draft_provision) == "1 comment"
+    assert f'class="count-badge" href="/c/tarvania-2026/constitution/v1/p/{draft_provision.path}/?lang=en#comments">1 comment</a>' in page
+    assert "<!--count:" not in page
+
+
 def test_a_hidden_comment_changes_the_page_too(client, demo, draft_provision, aigerim, member):
     from comments.moderation import services as moderation
 
