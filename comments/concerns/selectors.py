@@ -111,6 +111,7 @@ def concern_get(*, concern_id: int) -> Concern:
             Prefetch("events", queryset=ConcernEvent.objects.select_related("receipt").order_by("id")),
             Prefetch("comments", queryset=Comment.objects.select_related("provision", "receipt").order_by("id")),
         )
+        .annotate(comment_count=Count("links", distinct=True))  # as the list gives it (the API said null)
         .filter(pk=concern_id)
         .first()
     )
