@@ -38,7 +38,7 @@ DATABASE = "faults"
 def _missing() -> list[str]:
     tools = [Path(PG_BIN) / "initdb" if PG_BIN else None, Path(PG_BIN) / "pg_ctl" if PG_BIN else None]
     missing = [name for name, path in zip(["initdb", "pg_ctl"], tools) if path is None or not path.exists()]
-    missing += [name for name in ("redis-server",) if shutil.which(name) is None]
+    missing += [name for name in ("redis-server", *(["runuser"] if os.geteuid() == 0 else [])) if shutil.which(name) is None]
     missing += [name for name in ("gunicorn", "celery") if not (VENV_BIN / name).exists()]
     return missing
 
@@ -219,7 +219,8 @@ class Platform:
         log = open(self.root / "gunicorn.log", "ab")
         self.server = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "config.wsgi:application", "-b", f"127.0.0.1:{self.port}", "-w", "2",
-             "-k", "gthread", "--threads", "4", "--timeout", "30", "--graceful-timeout", "2"],
+             "-k", "gthread", "--threads", "4", "--timeout", "30", "--graceful-timeout", "2",
+             "--no-control-socket"],  # its default path is one per user, shared with any other gunicorn
             cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )
         assert wait_until(lambda: urllib.request.urlopen(self.url + "/api/v1/consultations/", timeout=2).status == 200, seconds=30), (

@@ -215,6 +215,7 @@ def test_celery_worker_killed_while_sending(platform):
 def test_redis_stopped_then_frozen_while_comments_are_submitted(platform):
     """Redis is the cache, the rate limits' counters and the broker: without it comments go on (fail open),
     each in well under a second, and what it should have done (the receipt e-mail) waits in the outbox."""
+    log_before = (platform.root / "gunicorn.log").read_text()
     with Load(platform, "redis") as load:
         time.sleep(0.5)
         stopped = time.monotonic()
@@ -235,7 +236,11 @@ def test_redis_stopped_then_frozen_while_comments_are_submitted(platform):
     # Each Redis call on the request path waits at most its short timeout (0.25 s), then goes on without it.
     assert statistics.median(a.seconds for a in hung) < 2 and max(a.seconds for a in hung) < 3, sorted(a.seconds for a in hung)
     assert statistics.median(a.seconds for a in down) < 0.5 and max(a.seconds for a in down) < 3, sorted(a.seconds for a in down)
+    # Redis down is logged once a minute per kind of failure and process, not a traceback per request.
+    logged = (platform.root / "gunicorn.log").read_text()[len(log_before):]
+    assert "Traceback" not in logged and len(logged.splitlines()) < 30, logged[-3000:]
     FIGURES["Redis stopped 2 s, then frozen 3 s"] = {
+        "log lines while Redis was down": len(logged.splitlines()),
         **figures, "comments while stopped": len(down), "comments while frozen": len(hung),
         "p50 s while frozen": round(statistics.median(a.seconds for a in hung), 3),
     }
@@ -278,6 +283,7 @@ def test_postgresql_restarted_under_load(platform):
     assert refused and all(restarted - 0.5 <= a.started <= back + 1 for a in refused), [(a.status, a.started - restarted) for a in refused]
     assert figures["answers"].get(503), figures  # the clients were told, in JSON, to come back (not cut off)
     assert len([a for a in load.between(back, back + 10) if a.status == 201]) >= 4  # and came back after the restart
+    assert "Traceback" not in (platform.root / "gunicorn.log").read_text()  # no 500 anywhere, no unhandled error
     FIGURES["PostgreSQL stopped 2 s and started (pg_ctl -m fast)"] = figures
 
 
