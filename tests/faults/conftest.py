@@ -31,7 +31,7 @@ import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
-PG_BIN = next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)), "")
+PG_BIN = max(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda path: int(Path(path).parent.name) if Path(path).parent.name.isdigit() else 0, default="")
 DATABASE = "faults"
 
 
