@@ -59,11 +59,12 @@ pdf-deps:
 	elif ! command -v dpkg-query >/dev/null; then echo "Not Debian: install Pango, HarfBuzz, the DejaVu fonts and poppler for PDF reports"; fi
 
 # Two worker processes (pytest-xdist), each with a test database, cache prefix and Celery queue of its own
-# (config/settings/test.py); `make test TEST_WORKERS=0` runs the suite in one process.
+# (config/settings/test.py); `make test TEST_WORKERS=0` runs the suite in one process. Tests marked with an
+# xdist_group run in one worker (loadgroup), e.g. tests/faults/, whose services are started once per worker.
 TEST_WORKERS ?= 2
 
 test: install chromium pdf-deps
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Branch coverage of the application's code (.coveragerc: migrations and tests left out); the report
 # lists each file not fully covered with its missed lines and branches, then the total.

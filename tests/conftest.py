@@ -278,6 +278,11 @@ def pytest_terminal_summary(terminalreporter, config):
     counts = _demo_snapshot.stats + getattr(config, "_demo_snapshot_stats", collections.Counter())
     if counts:
         terminalreporter.write_line("demo fixture: " + ", ".join(f"{key} {value}" for key, value in sorted(counts.items())))
+    # The fault tests' figures (tests/faults/test_faults.py), one line per fault survived.
+    for report in terminalreporter.stats.get("passed", ()):
+        for name, value in report.user_properties:
+            if name == "fault survived":
+                terminalreporter.write_line(f"fault survived: {value}")
 
 
 @pytest.hookimpl(optionalhook=True)

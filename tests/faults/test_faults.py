@@ -23,8 +23,16 @@ import pytest
 
 from tests.faults.conftest import wait_until
 
+# One worker runs them all (make test's --dist loadgroup): the services are started once per worker process.
+pytestmark = pytest.mark.xdist_group("faults")
+
 CSRF = "f" * 32  # the cookie and the header agree: Django accepts a 32-character secret in both
-FIGURES: dict[str, dict] = {}  # printed at the end of the module: the closing note's "faults survived"
+
+
+def survived(record_property, fault: str, figures: dict) -> None:
+    """The closing note's "faults survived": recorded on the test's report, which the run's summary lists
+    (tests/conftest.py, also under xdist)."""
+    record_property("fault survived", f"{fault}: {json.dumps(figures)}")
 
 
 @dataclasses.dataclass
@@ -163,7 +171,7 @@ def assert_invariants(platform, load: Load) -> dict:
     }
 
 
-def test_celery_worker_killed_while_sending(platform):
+def test_celery_worker_killed_while_sending(platform, record_property):
     """The receipt e-mails are sent by a worker; one killed with SIGKILL mid-work loses nothing: comments never
     wait for it, and what it had taken is given back to the queue (acks_late, reject_on_worker_lost) and sent
     by the next worker, which is all the operator starts."""
@@ -203,16 +211,17 @@ def test_celery_worker_killed_while_sending(platform):
     done = set(re.findall(r"outbox_email_send\[([0-9a-f-]+)\] succeeded", first_log))
     redelivered = (taken - done) & set(re.findall(r"outbox_email_send\[([0-9a-f-]+)\] received", second_log))
     assert taken - done and redelivered == taken - done, (taken - done, redelivered)  # acks_late: none of its tasks lost
-    FIGURES["Celery worker killed (SIGKILL) while sending"] = {
+    survived(record_property, "Celery worker killed (SIGKILL) while sending", {
         "tasks it had taken, given to the next worker": len(redelivered),
         **figures, "e-mails pending at the kill": left_by_the_kill,
         "e-mails left unsent after the next worker": 0, "e-mails tried again after the kill": int(attempted_again),
         "receipt e-mails delivered twice (at least once, by design)": sum(count > 1 for count in copies),
         "recovered in s": round(time.monotonic() - killed, 1),
-    }
+        "services started, migrated, seeded, served in s": {step: round(t, 1) for step, t in platform.timings.items()},
+    })
 
 
-def test_redis_stopped_then_frozen_while_comments_are_submitted(platform):
+def test_redis_stopped_then_frozen_while_comments_are_submitted(platform, record_property):
     """Redis is the cache, the rate limits' counters and the broker: without it comments go on (fail open),
     each in well under a second, and what it should have done (the receipt e-mail) waits in the outbox."""
     log_before = (platform.root / "gunicorn.log").read_text()
@@ -239,14 +248,14 @@ def test_redis_stopped_then_frozen_while_comments_are_submitted(platform):
     # Redis down is logged once a minute per kind of failure and process, not a traceback per request.
     logged = (platform.root / "gunicorn.log").read_text()[len(log_before):]
     assert "Traceback" not in logged and len(logged.splitlines()) < 30, logged[-3000:]
-    FIGURES["Redis stopped 2 s, then frozen 3 s"] = {
+    survived(record_property, "Redis stopped 2 s, then frozen 3 s", {
         "log lines while Redis was down": len(logged.splitlines()),
         **figures, "comments while stopped": len(down), "comments while frozen": len(hung),
         "p50 s while frozen": round(statistics.median(a.seconds for a in hung), 3),
-    }
+    })
 
 
-def test_answers_lost_after_commit_are_retried_to_the_original_receipt(platform):
+def test_answers_lost_after_commit_are_retried_to_the_original_receipt(platform, record_property):
     """A comment can be committed while its client sees an error. With Redis hanging, a comment takes over a
     second (each Redis call waits its timeout), most of it after the commit; clients that give up after 0.6 s
     lose answers to comments already made. Their retries with the same Idempotency-Key get the original
@@ -261,12 +270,12 @@ def test_answers_lost_after_commit_are_retried_to_the_original_receipt(platform)
     lost = {answer.key for answer in load.answers if answer.status == 0}
     replayed = {answer.key for answer in load.answers if answer.replayed}
     assert lost and replayed and replayed <= lost, (len(lost), len(replayed))
-    FIGURES["answers lost after commit (client timeout 0.6 s, Redis frozen 2.5 s)"] = {
+    survived(record_property, "answers lost after commit (client timeout 0.6 s, Redis frozen 2.5 s)", {
         **figures, "comments whose answer was lost": len(lost), "of which already made, returned by the retry": len(replayed),
-    }
+    })
 
 
-def test_postgresql_restarted_under_load(platform):
+def test_postgresql_restarted_under_load(platform, record_property):
     """`pg_ctl restart -m fast` cuts every connection gunicorn's workers keep (CONN_MAX_AGE 60): the clients get
     JSON 503s with Retry-After (or no answer) while it is down, their retries with the same key make each comment
     once, and the workers reconnect by themselves (CONN_HEALTH_CHECKS): no 500, no restart of gunicorn."""
@@ -284,12 +293,4 @@ def test_postgresql_restarted_under_load(platform):
     assert figures["answers"].get(503), figures  # the clients were told, in JSON, to come back (not cut off)
     assert len([a for a in load.between(back, back + 10) if a.status == 201]) >= 4  # and came back after the restart
     assert "Traceback" not in (platform.root / "gunicorn.log").read_text()  # no 500 anywhere, no unhandled error
-    FIGURES["PostgreSQL stopped 2 s and started (pg_ctl -m fast)"] = figures
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _report_figures(platform):
-    yield
-    print("\nfault tests' setup, seconds from the start:", {step: round(seconds, 1) for step, seconds in platform.timings.items()})
-    for fault, figures in FIGURES.items():
-        print(f"\nfault survived: {fault}: {json.dumps(figures)}")
+    survived(record_property, "PostgreSQL stopped 2 s and started (pg_ctl -m fast)", figures)
