@@ -337,8 +337,8 @@ def routes_walk(resolver=None, prefix: str = "") -> list[Route]:
 
 
 def _drf_methods(view) -> list[str]:
-    if getattr(view, "actions", None):  # a viewset's route: its own methods
-        return list(view.actions)
+    if getattr(view, "actions", None):  # a viewset's route: its own methods (HEAD is GET's, when it runs GET's action)
+        return [method for method, name in view.actions.items() if not (method == "head" and name == view.actions.get("get"))]
     cls = getattr(view, "cls", None)
     if cls is not None and hasattr(cls, "http_method_names"):  # an APIView: the handlers it defines
         return [method for method in ("get", "post", "put", "patch", "delete") if hasattr(cls, method)]
