@@ -289,7 +289,9 @@ def test_postgresql_restarted_under_load(platform, record_property):
         time.sleep(1.5)
     figures = assert_invariants(platform, load)
     refused = [a for a in load.answers if a.status in (0, 503)]
-    assert refused and all(restarted - 0.5 <= a.started <= back + 1 for a in refused), [(a.status, a.started - restarted) for a in refused]
+    # Refused only while it was down: once pg_ctl says it accepts connections, every kept connection is
+    # checked before use (CONN_HEALTH_CHECKS) and replaced if the restart cut it, so no request fails on one.
+    assert refused and all(restarted - 0.5 <= a.started <= back for a in refused), [(a.status, a.started - back) for a in refused]
     assert figures["answers"].get(503), figures  # the clients were told, in JSON, to come back (not cut off)
     assert len([a for a in load.between(back, back + 10) if a.status == 201]) >= 4  # and came back after the restart
     assert "Traceback" not in (platform.root / "gunicorn.log").read_text()  # no 500 anywhere, no unhandled error
