@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from comments import selectors, services
 from comments.chain import selectors as chain_selectors
 from comments.filters import CommentFilter
-from comments.models import Comment, Receipt, Report
+from comments.models import BODY_MAX_LENGTH, Comment, Receipt, Report
 from comments.moderation import selectors as moderation_selectors
 from comments.moderation import services as moderation
 from comments.ratelimits import client_ip
@@ -94,7 +94,7 @@ class QuoteSerializer(serializers.Serializer):
 )
 class CommentSubmitSerializer(serializers.Serializer):
     provision = serializers.IntegerField(min_value=1, help_text="The id of the provision commented on, in a version open for comment.")
-    body = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=20_000, help_text="The comment's text.")
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=BODY_MAX_LENGTH, help_text="The comment's text.")
     stance = serializers.CharField(
         max_length=32, required=False, allow_blank=True, default="",
         help_text="support, oppose, propose_wording or question: required for a comment; optional for a reply, and "
@@ -102,7 +102,7 @@ class CommentSubmitSerializer(serializers.Serializer):
     )
     language = serializers.CharField(max_length=8, help_text="The language the comment is written in (ISO 639-1: kk, ru, en…).")
     proposed_wording = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=20_000, help_text="The words proposed instead (with stance propose_wording).",
+        required=False, allow_blank=True, default="", max_length=BODY_MAX_LENGTH, help_text="The words proposed instead (with stance propose_wording).",
     )
     quote = QuoteSerializer(required=False, allow_null=True, default=None, help_text="The words of the provision the comment is about, if any.")
     parent = serializers.IntegerField(
@@ -113,16 +113,25 @@ class CommentSubmitSerializer(serializers.Serializer):
 
 @field_examples(body="Restrictions should be limited to the grounds the ICCPR allows.", stance="oppose", proposed_wording="")
 class CommentEditSerializer(serializers.Serializer):
-    body = serializers.CharField(allow_blank=True, max_length=20_000, help_text="The corrected text.")
+    body = serializers.CharField(allow_blank=True, max_length=BODY_MAX_LENGTH, help_text="The corrected text.")
     stance = serializers.CharField(max_length=32, required=False, help_text="The corrected stance, if it changes.")
     proposed_wording = serializers.CharField(
-        required=False, allow_blank=True, max_length=20_000, help_text="The corrected proposed wording, if it changes.",
+        required=False, allow_blank=True, max_length=BODY_MAX_LENGTH, help_text="The corrected proposed wording, if it changes.",
     )
 
 
 @field_examples(reason="Personal attack on another participant.")
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True, max_length=2000, help_text="Why: shown in public with a hidden or restored comment.")
+    reason = serializers.CharField(
+        allow_blank=True, max_length=moderation.MODERATION_REASON_MAX_LENGTH, help_text="Why: shown in public with a hidden or restored comment."
+    )
+
+
+@field_examples(reason="Insults another participant by name.")
+class ReportReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        allow_blank=True, max_length=moderation.REPORT_REASON_MAX_LENGTH, help_text="Why the comment breaks the rules: read by the moderators."
+    )
 
 
 @field_examples(
@@ -292,10 +301,10 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             comment = services.comment_endorse(comment_id=int(pk), user=request.user, client_ip=client_ip(request))
         return Response({"id": comment.pk, "endorsements": comment.endorsement_count})
 
-    @extend_schema(request=ReasonSerializer, responses={201: ReportReceivedSerializer})
+    @extend_schema(request=ReportReasonSerializer, responses={201: ReportReceivedSerializer})
     @action(detail=True, methods=["post"])
     def report(self, request, pk=None):
-        payload = ReasonSerializer(data=request.data)
+        payload = ReportReasonSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         report = moderation.comment_report(
             comment_id=int(pk), reporter=request.user, reason=payload.validated_data["reason"], client_ip=client_ip(request)

@@ -132,7 +132,9 @@ def _ids(**kwargs) -> serializers.ListField:
 )
 class ConcernCreateSerializer(serializers.Serializer):
     consultation = serializers.SlugField(help_text="The consultation's slug.")
-    title = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="What the comments ask for, in a line.")
+    title = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, max_length=services.TITLE_MAX_LENGTH, help_text="What the comments ask for, in a line."
+    )
     summary = serializers.CharField(required=False, allow_blank=True, default="", help_text="What they ask for, at more length.")
     comments = _ids(required=False, default=list, help_text="The ids of the comments behind it.")
     lineages = _ids(required=False, default=list, help_text="The ids of the provisions' lineages it is about (besides its comments').")
@@ -155,7 +157,9 @@ class TransitionSerializer(serializers.Serializer):
 )
 class DecisionSerializer(serializers.Serializer):
     status = serializers.CharField(help_text="accepted, partially_accepted, rejected or out_of_scope.")
-    rationale = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="The commission's reasons, in public.")
+    rationale = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, max_length=services.RATIONALE_MAX_LENGTH, help_text="The commission's reasons, in public."
+    )
     resolved_in = serializers.IntegerField(
         min_value=1, max_value=2**63 - 1, required=False, allow_null=True, default=None, help_text="The id of the version that carries it.",
     )
@@ -167,7 +171,7 @@ class DecisionSerializer(serializers.Serializer):
 @field_examples(comment=4562, reason="A thank-you: nothing to answer.")
 class NoAnswerSerializer(serializers.Serializer):
     comment = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="The comment's id.")
-    reason = serializers.CharField(allow_blank=True, help_text="Why it needs no separate answer.")
+    reason = serializers.CharField(allow_blank=True, max_length=services.NO_ANSWER_REASON_MAX_LENGTH, help_text="Why it needs no separate answer.")
 
 
 @field_examples(accounted=1180, total=1250, share=0.944)
@@ -215,13 +219,15 @@ class ChangeSuggestionSerializer(serializers.Serializer):
 @field_examples(concerns=[58, 61], reason="The same point.")
 class MergeSerializer(serializers.Serializer):
     concerns = _ids(help_text="The ids of the concerns merged into this one: they are withdrawn and point to it.")
-    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="Why, shown in their histories.")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=services.RATIONALE_MAX_LENGTH, help_text="Why, shown in their histories."
+    )
 
 
 @field_examples(comments=[4533, 4540], title="The right of assembly", summary="")
 class SplitSerializer(serializers.Serializer):
     comments = _ids(help_text="The ids of the comments behind this concern that make another point: the new concern's.")
-    title = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="The new concern's title.")
+    title = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=services.TITLE_MAX_LENGTH, help_text="The new concern's title.")
     summary = serializers.CharField(required=False, allow_blank=True, default="", help_text="The new concern's summary.")
 
 

@@ -161,3 +161,23 @@ def test_the_provision_id_filters_match_and_refuse_what_is_not_an_id(demo):
     refused = client.get("/api/v1/provisions/", {"version": "1.5"})
     assert refused.status_code == 400 and refused.json()["fields"] == {"version": ["Enter a whole number."]}
 
+
+
+def test_the_length_limits_are_those_the_services_enforce(schema):
+    """A client that keeps to the schema is not refused for length (and one that does not is told by it)."""
+    from comments.concerns import services as concern_services
+    from comments.models import BODY_MAX_LENGTH
+    from comments.moderation import services as moderation
+
+    components = schema["components"]["schemas"]
+
+    def limit(component, field):
+        return components[component]["properties"][field]["maxLength"]
+
+    assert limit("CommentSubmitRequest", "body") == limit("CommentSubmitRequest", "proposed_wording") == BODY_MAX_LENGTH
+    assert limit("PatchedCommentEditRequest", "body") == limit("PatchedCommentEditRequest", "proposed_wording") == BODY_MAX_LENGTH
+    assert limit("ReportReasonRequest", "reason") == moderation.REPORT_REASON_MAX_LENGTH
+    assert limit("ReasonRequest", "reason") == moderation.MODERATION_REASON_MAX_LENGTH
+    assert limit("ConcernCreateRequest", "title") == limit("SplitRequest", "title") == concern_services.TITLE_MAX_LENGTH
+    assert limit("DecisionRequest", "rationale") == limit("MergeRequest", "reason") == concern_services.RATIONALE_MAX_LENGTH
+    assert limit("NoAnswerRequest", "reason") == concern_services.NO_ANSWER_REASON_MAX_LENGTH
