@@ -272,12 +272,21 @@ def pytest_runtest_teardown(item):
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    """How the `demo` fixture was served (tests/_demo_snapshot.py), summed over the xdist workers."""
+    """How the `demo` fixture was served (tests/_demo_snapshot.py), summed over the xdist workers, and how many
+    cases the API fuzzing tried."""
     from tests import _demo_snapshot
 
     counts = _demo_snapshot.stats + getattr(config, "_demo_snapshot_stats", collections.Counter())
     if counts:
         terminalreporter.write_line("demo fixture: " + ", ".join(f"{key} {value}" for key, value in sorted(counts.items())))
+    # The API fuzzing's cases per role (tests/api/test_fuzz.py records them on its reports, which xdist forwards).
+    fuzzed = collections.Counter()
+    for report in (*terminalreporter.stats.get("passed", ()), *terminalreporter.stats.get("failed", ())):
+        fuzzed.update({name.removeprefix("fuzz cases "): value for name, value in report.user_properties if name.startswith("fuzz cases ")})
+    if fuzzed:
+        terminalreporter.write_line(
+            f"fuzz cases tried: {sum(fuzzed.values())} (" + ", ".join(f"{role} {count}" for role, count in fuzzed.items()) + ")"
+        )
     # The fault tests' figures (tests/faults/test_faults.py), one line per fault survived.
     for report in terminalreporter.stats.get("passed", ()):
         for name, value in report.user_properties:
