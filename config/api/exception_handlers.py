@@ -80,11 +80,14 @@ def _validation_fields(exc: DjangoValidationError) -> dict[str, list[str]]:
 
 
 def _first_message(errors) -> str:
-    """The first message in DRF's or Django's nested errors (a nested serializer's are dicts in dicts)."""
-    while isinstance(errors, dict | list):
-        if not errors:
-            return ""
-        errors = next(iter(errors.values())) if isinstance(errors, dict) else errors[0]
+    """The first message in DRF's or Django's nested errors (a nested serializer's are dicts in dicts; a list of
+    them has an empty dict for each item that was right, as in {"norms": [{}, {"label": ["Too long."]}]})."""
+    if isinstance(errors, dict | list):
+        for value in errors.values() if isinstance(errors, dict) else errors:
+            message = _first_message(value)
+            if message:
+                return message
+        return ""
     return str(errors)
 
 

@@ -157,3 +157,15 @@ def test_a_page_shows_the_error_page_with_the_status_and_message(client, kind, s
 def test_a_page_leaves_not_found_and_permission_denied_to_django(client, kind, status, text):
     response = client.get(f"/test-page/{kind}/")
     assert response.status_code == status and text in response.content.decode()
+
+
+def test_the_message_is_the_first_field_error_however_deeply_nested():
+    """A list of nested objects (a decision's norms) has an empty object for each item that was right: the
+    message skips them and says what is wrong, as plain words (never an ErrorDetail repr)."""
+    from rest_framework.exceptions import ErrorDetail
+
+    from config.api.exception_handlers import _first_message
+
+    assert _first_message({"norms": [{}, {"label": [ErrorDetail("Too long.", code="max_length")]}]}) == "Too long."
+    assert _first_message({"quote": {"exact": [ErrorDetail("Required.", code="required")]}, "body": ["Blank."]}) == "Required."
+    assert _first_message({"norms": [{}, {}]}) == ""
