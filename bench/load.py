@@ -10,7 +10,7 @@ an article's page and the API's list of its comments (a quarter each).
 Each rate is offered twice, alternately: with the submissions going to the one-INSERT baseline view
 (bench/views.py, the least a Django view can do to accept a comment) and to the real endpoint
 (POST /api/v1/comments/: checks, comment, receipt, outbox, counts). The rate goes up by RATE_STEP until
-both mixes have passed a p99 of 100 ms on some endpoint, or the time budget is spent. The report gives,
+the submissions of both mixes have passed a p99 of 100 ms (or been refused), or the time budget is spent. The report gives,
 per rate and endpoint, the throughput, p50 and p99; the highest rate each mix held with the submissions'
 p99 under 100 ms; and the target: the real mix holds at least half the rate the baseline mix holds
 (issue 13). Afterwards every 201 is checked against the database: comments stored = receipts received,
@@ -32,9 +32,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.comment_submission import BASELINE_PATH, TARGET_PATH, Ledger, Server, ServerConfig, _integrity, _prepare
+from bench.comment_submission import BASELINE_PATH, TARGET_PATH, Ledger, Server, ServerConfig, _integrity, _prepare, _wait_for_quiet
 from bench.environment import database_recreate, environment_configure, environment_release, redis_empty
-from bench.loadgen import HOST, VirtualClient, _percentile, machine_busy_share
+from bench.loadgen import HOST, VirtualClient, _percentile
 
 DESCRIPTION = "load at a fixed arrival rate: 90% reads, 10% comment submissions, against the one-INSERT baseline"
 
@@ -49,6 +49,7 @@ REQUEST_TIMEOUT_SECONDS = 10
 MAX_IN_FLIGHT = 512  # connections open at once; later arrivals wait (and their wait counts in their latency)
 UNLIMITED = "1000000/h"
 SERVER = "sync:4"
+QUIET_WAIT_SECONDS = 60  # at most, for other work to leave the machine (a shared one) before the steps begin
 
 
 @dataclass
@@ -206,7 +207,7 @@ def main(argv: list[str]) -> int:
         paths = _paths()
         with tempfile.TemporaryDirectory(prefix="bench-load-") as folder, Server(ServerConfig.parse(SERVER), log_dir=Path(folder)) as server:
             _warm_up(server, paths, clients, ledger)
-            busy = machine_busy_share()  # the server idle: what other work takes
+            busy = _wait_for_quiet(QUIET_WAIT_SECONDS)  # the server idle: what other work takes
             steps = _step_up(args, server.port, paths, clients, ledger)
             server_log = server.log_tail()
         findings, problems = _integrity(ledger)
@@ -243,27 +244,35 @@ def _record(step: Step, ledger: Ledger) -> None:
 
 
 def _step_up(args, port: int, paths: Paths, clients: list[VirtualClient], ledger: Ledger) -> list[Step]:
+    """Each rate offered to each mix still holding; a rate a mix did not hold is offered to it once more (a burst of
+    other work on a shared machine breaks one step), and a mix stops at the rate it failed twice."""
     steps, rate, spent, number = [], args.start_rate, 0.0, 0
     broken = {"baseline": False, "target": False}
     print(f"stepping up from {rate:g} requests/s, x{RATE_STEP} a step, {args.seconds:g} s each, baseline and real mix alternately:", flush=True)
     while rate <= args.max_rate and spent + 2 * args.seconds <= args.budget and not all(broken.values()):
         for mix in ("baseline", "target"):
-            if broken[mix]:
-                continue
-            step = _run(Step(mix, rate=rate, seconds=args.seconds), port=port, paths=paths, clients=clients, first_number=number)
-            number += int(rate * args.seconds)
-            spent += args.seconds
-            _record(step, ledger)
-            steps.append(step)
-            broken[mix] = not step.all_held()
-            print(f"  {rate:7.0f}/s {mix:<8} submit p99 {step.p(('submit'), 99):7.1f} ms, reader p99 {step.p('reader', 99):7.1f} ms"
-                  f"{'' if step.all_held() else '  (p99 over 100 ms or errors)'}", flush=True)
-            time.sleep(1)  # the queue of a step that broke drains before the next
+            for attempt in (1, 2):
+                if broken[mix] or spent + args.seconds > args.budget:
+                    break
+                step = _run(Step(mix, rate=rate, seconds=args.seconds), port=port, paths=paths, clients=clients, first_number=number)
+                number += int(rate * args.seconds)
+                spent += args.seconds
+                _record(step, ledger)
+                steps.append(step)
+                held = step.held("submit")
+                print(f"  {rate:7.0f}/s {mix:<8} p99 ms: submit {step.p('submit', 99):7.1f}, reader {step.p('reader', 99):7.1f}, "
+                      f"article {step.p('article', 99):7.1f}, api {step.p('api', 99):7.1f}"
+                      f"{'' if held else '  (submissions over 100 ms or refused)'}", flush=True)
+                time.sleep(1)  # the queue of a step that broke drains before the next
+                if held:
+                    break
+                broken[mix] = attempt == 2
         rate = round(rate * RATE_STEP)
     return steps
 
 
 def _highest(steps: list[Step], mix: str, *, endpoint: str | None = "submit") -> float:
+    """The highest rate at which a step of the mix held (on its first offer or its second)."""
     held = [s.rate for s in steps if s.mix == mix and (s.held(endpoint) if endpoint else s.all_held())]
     return max(held, default=0.0)
 

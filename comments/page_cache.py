@@ -5,8 +5,10 @@ around it (the comment counts, the open phases, the version's successors) and th
 languages. The view reads that live data on every request (a few small queries: the counts are one
 row per provision, comments.counting) and passes it as the page's `stamp`, with a function that
 builds the rest of the context (the text tree: the costly part). The stamp, the page's address and
-the interface language name the cached HTML; a new comment changes the counts, so the stamp, so
-the page: the counts shown are never stale, and no language or version is ever served another's page.
+the interface language name the cached HTML, so no language or version is ever served another's
+page. The reader's counts change with every comment: they are left out of its stamp and filled in on
+every response where the template marks them (counts_fill), so they are never stale and a new
+comment does not render the draft again. An article's page stamps the comments it shows.
 
 Only what every visitor would see alike is shared: the anonymous rendering of a published or
 superseded version (a preview is never cached), without one-off messages, and for the query
