@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from django_redis.cache import RedisCache
 
 from config.errors import ApplicationError
+from config.redis_breaker import breakers
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ def _counts_increment(limits: list[Limit]) -> list[int | None]:
             return _counts_increment_redis(limits)
         return [_count_increment_cache(limit) for limit in limits]
     except Exception:  # the cache being down must never refuse a comment
+        breakers["cache"].trip()
         logger.warning("Rate limits not counted: the cache is unavailable", exc_info=True)
         return [None] * len(limits)
 

@@ -15,6 +15,8 @@ import logging
 
 from django.db import transaction
 
+from config.redis_breaker import breakers
+
 logger = logging.getLogger(__name__)
 
 
@@ -27,10 +29,18 @@ def enqueue_on_commit(task_name: str, /, *, countdown: float | None = None, **id
 
 
 def enqueue_now(task_name: str, /, *, countdown: float | None = None, **ids: int) -> bool:
-    """Queue `task_name` now; False (logged, not raised) when the broker cannot be reached."""
+    """Queue `task_name` now; False (logged, not raised) when the broker cannot be reached.
+
+    After a failure the broker is not tried again for a few seconds (config.redis_breaker): a frozen
+    Redis costs one request its timeout, not every request.
+    """
+    if breakers["broker"].is_open():
+        logger.warning("Could not queue %s: the broker failed moments ago; it will be caught up later", task_name)
+        return False
     try:
         task_by_name(task_name).apply_async(kwargs=ids, countdown=countdown, retry=False)
     except Exception:  # the broker being down must never fail the caller
+        breakers["broker"].trip()
         logger.warning("Could not queue %s(%s); it will be caught up later", task_name, ids, exc_info=True)
         return False
     return True

@@ -187,11 +187,21 @@ def _fresh_cache(request):
     """Rate-limit counters and stashed uploads live in the cache (Redis): every test starts with none,
     and the run leaves none of its keys behind."""
     own_cache = request.config.pluginmanager.has_plugin("django")  # a pure test under -p no:django has none
+    _breakers_reset()
     if own_cache:
         cache_clear_own()
     yield
+    _breakers_reset()
     if own_cache:
         cache_clear_own()
+
+
+def _breakers_reset():
+    """A test that made Redis fail opened this process's breakers (config.redis_breaker): the next starts closed."""
+    from config.redis_breaker import breakers
+
+    for breaker in breakers.values():
+        breaker.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -313,7 +313,8 @@ LOGGING = {
 # Redis as the cache, wherever it is one (production, tests): a Redis down or frozen costs a request at most
 # a few short waits, then cache misses (IGNORE_EXCEPTIONS), logged once a minute, never an error.
 REDIS_CACHE_OPTIONS = {
-    "CLIENT_CLASS": "django_redis.client.DefaultClient",
+    # django-redis's client behind a circuit breaker: after a failure, Redis is skipped for a few seconds.
+    "CLIENT_CLASS": "config.redis_breaker.BreakerClient",
     "IGNORE_EXCEPTIONS": True,
     "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.25),
     "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=0.25),
