@@ -29,7 +29,7 @@ _FORMS: dict[str, dict[str, str]] = {
         "article": "Статья {n}", "paragraph": "пункт {n}", "subparagraph": "подпункт {n})",
     },
     "kk": {
-        "preamble": "Преамбула", "part": "{n}-бөлік", "section": "{n} бөлім", "chapter": "{n}-тарау",
+        "preamble": "Кіріспе", "part": "{n}-бөлік", "section": "{n} бөлім", "chapter": "{n}-тарау",
         "article": "{n}-бап", "paragraph": "{n}-тармақ", "subparagraph": "{n}) тармақша",
     },
 }
