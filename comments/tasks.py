@@ -5,12 +5,14 @@ Queued by name (config.tasks.enqueue_on_commit), so no service imports this modu
 from __future__ import annotations
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
 
 from comments.campaigns import services as campaigns
 from comments.digests import schedule
 from comments.digests import services as digests
 from comments.notifications import services as notifications
+from config.tasks import enqueue_now
 
 
 @shared_task
@@ -20,8 +22,15 @@ def outbox_email_send(outbox_id: int) -> str:
 
 
 @shared_task
-def outbox_sweep() -> int:
-    return notifications.outbox_sweep()
+def outbox_sweep(all_pending: int = 0) -> int:
+    return notifications.outbox_sweep(all_pending=bool(all_pending))
+
+
+@worker_ready.connect
+def _outbox_catch_up(**_signal) -> None:
+    """A worker that starts (after a crash, a deploy) has every pending e-mail queued again, whatever its lease:
+    the tasks a killed worker held may be gone, and nothing else would queue them before the lease ends."""
+    enqueue_now(notifications.SWEEP_TASK, all_pending=1)
 
 
 @shared_task

@@ -55,12 +55,20 @@ class BreakerClient(DefaultClient):
     """django-redis's DefaultClient that fails at once while the cache breaker is open, and opens it on a failure."""
 
     def get_client(self, write: bool = True, tried=None):
-        if breakers["cache"].is_open():
-            try:
-                raise BreakerOpen(f"Redis failed less than {breakers['cache'].seconds:.0f} s ago")
-            except BreakerOpen as error:
-                raise ConnectionInterrupted(connection=None) from error
+        _refuse_while_open()
         return super().get_client(write=write, tried=tried)
+
+    def get_client_with_index(self, write: bool = True, tried=None):
+        _refuse_while_open()  # what `set` (and so `add`) asks for instead of get_client
+        return super().get_client_with_index(write=write, tried=tried)
+
+
+def _refuse_while_open() -> None:
+    if breakers["cache"].is_open():
+        try:
+            raise BreakerOpen(f"Redis failed less than {breakers['cache'].seconds:.0f} s ago")
+        except BreakerOpen as error:
+            raise ConnectionInterrupted(connection=None) from error
 
 
 def _tripping(method):

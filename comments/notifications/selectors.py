@@ -20,13 +20,12 @@ def outbox_due(*, limit: int = 5000) -> list[int]:
     return list(outbox_due_queryset().order_by("pk").values_list("pk", flat=True)[:limit])
 
 
-def outbox_due_queryset():
+def outbox_due_queryset(*, ignore_leases: bool = False):
     now = timezone.now()
-    return OutboxEmail.objects.filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
-        Q(queued_until__isnull=True) | Q(queued_until__lte=now),
-        sent_at__isnull=True, failed_at__isnull=True,
+    due = OutboxEmail.objects.filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now), sent_at__isnull=True, failed_at__isnull=True,
     )
+    return due if ignore_leases else due.filter(Q(queued_until__isnull=True) | Q(queued_until__lte=now))
 
 
 def verified_addresses(*, user_ids) -> dict[int, str]:

@@ -84,18 +84,19 @@ OUTBOX_QUEUE_LEASE = timedelta(minutes=10)
 _SWEEP_BATCH = 5000
 
 
-def outbox_sweep() -> int:
+def outbox_sweep(*, all_pending: bool = False) -> int:
     """Queue the sending of every e-mail that is due, each once; the number queued.
 
     Requested after comments (outbox_send_soon), and run every minute by beat for what a broker
     outage, a lost task or a dead worker left behind. The flag is cleared before the outbox is read.
     Each e-mail queued is marked queued for OUTBOX_QUEUE_LEASE, so that the next sweeps, which run
-    while a backlog drains, do not queue it again; one the broker refused is unmarked at once.
+    while a backlog drains, do not queue it again; one the broker refused is unmarked at once. With
+    `all_pending` (a worker starting) the marks are ignored: every pending e-mail is queued again.
     """
     cache.delete(OUTBOX_SWEEP_REQUESTED)
     with transaction.atomic():
         due = list(
-            selectors.outbox_due_queryset().select_for_update(skip_locked=True).order_by("pk").values_list("pk", flat=True)[:_SWEEP_BATCH]
+            selectors.outbox_due_queryset(ignore_leases=all_pending).select_for_update(skip_locked=True).order_by("pk").values_list("pk", flat=True)[:_SWEEP_BATCH]
         )
         OutboxEmail.objects.filter(pk__in=due).update(queued_until=timezone.now() + OUTBOX_QUEUE_LEASE)
     refused = [outbox_id for outbox_id in due if not enqueue_now(SEND_TASK, outbox_id=outbox_id)]
