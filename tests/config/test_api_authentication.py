@@ -4,7 +4,6 @@ from __future__ import annotations
 import base64
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from config.api.throttles import AnonThrottle
@@ -32,7 +31,6 @@ def test_http_basic_credentials_are_not_a_way_in():
 
 def test_the_admin_signs_in_through_the_form_with_its_lockout(client):
     UserFactory(username="root", is_staff=True, is_superuser=True)
-    cache.clear()
     answer = client.get("/admin/login/?next=/admin/")
     assert answer.status_code == 302 and answer["Location"].startswith("/accounts/login/")
     refused = [client.post("/admin/login/", {"username": "root", "password": "wrong"}) for _attempt in range(3)]
@@ -45,7 +43,6 @@ def test_the_admin_signs_in_through_the_form_with_its_lockout(client):
 
 def test_anonymous_api_use_is_throttled_with_the_error_shape(monkeypatch):
     monkeypatch.setattr(AnonThrottle, "THROTTLE_RATES", {**AnonThrottle.THROTTLE_RATES, "anon": "5/min"})
-    cache.clear()
     client = APIClient()
     answers = [client.get("/api/v1/consultations/") for _request in range(7)]
     assert [a.status_code for a in answers[:5]] == [200] * 5
@@ -70,7 +67,6 @@ def test_exports_have_a_limit_of_their_own_per_address(monkeypatch, demo, path):
     from config.api.throttles import ExportThrottle
 
     monkeypatch.setattr(ExportThrottle, "THROTTLE_RATES", {**ExportThrottle.THROTTLE_RATES, "export": "2/min"})
-    cache.clear()
     client = APIClient()
     assert [client.get(path).status_code for _request in range(2)] == [200, 200]
     throttled = client.get(path)
